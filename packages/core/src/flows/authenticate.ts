@@ -1,0 +1,34 @@
+import type { AuthContext } from '../context.js';
+import { AuthError } from '../errors.js';
+import { isSessionLive } from '../lib/sessions.js';
+
+/** Who is calling, as proved by a valid access token. */
+export interface Identity {
+  userId: string;
+  sessionId: string;
+  role: string;
+  /** When the access token expires. */
+  expiresAt: Date;
+  /** The token's `jti`. */
+  tokenId: string;
+}
+
+/**
+ * Verifies an access token and returns the identity it proves.
+ *
+ * Unless the config says `session.stateless`, the token's session must also still be live, so
+ * logout, "log out everywhere", password changes and disabled accounts take effect at once.
+ *
+ * @throws AuthError `TOKEN_INVALID` or `TOKEN_EXPIRED`, and nothing else but `SERVICE_UNAVAILABLE`.
+ */
+export async function authenticate(ctx: AuthContext, accessToken: string): Promise<Identity> {
+  const now = ctx.clock.now();
+  const claims = await ctx.accessTokens.verify(accessToken, now);
+  if (!ctx.config.session.stateless) {
+    const found = await ctx.store.findSession(claims.sid);
+    if (!found || found.session.userId !== claims.sub || !isSessionLive(ctx, found.session, now) || found.user.status === 'disabled') {
+      throw new AuthError('TOKEN_INVALID', 'The session has ended.');
+    }
+  }
+  return { userId: claims.sub, sessionId: claims.sid, role: claims.role, expiresAt: new Date(claims.exp * 1000), tokenId: claims.jti };
+}

@@ -1,0 +1,74 @@
+import type { AuthContext, RequestMeta } from '../context.js';
+import { AuthError } from '../errors.js';
+import { startSession, type TokenPair } from '../lib/sessions.js';
+import { toAuthUser, type AuthUser } from '../lib/users.js';
+import { parseInput } from '../lib/validation.js';
+import type { UserPatch } from '../ports/store.js';
+import { clientKey } from '../rate-limit/client-key.js';
+import { isLockedOut, limit, recordLoginFailure } from '../rate-limit/limiter.js';
+import { loginSchema } from '../schemas.js';
+
+/** Input of {@link login}. */
+export interface LoginInput extends RequestMeta {
+  email: string;
+  password: string;
+}
+
+/** Result of {@link login}. */
+export interface LoginResult<P = Record<string, unknown>> {
+  user: AuthUser<P>;
+  tokens: TokenPair;
+}
+
+/**
+ * Checks an email and password and starts a session.
+ *
+ * An unknown email costs the same hashing work as a wrong password and fails the same way.
+ * A stored hash below the current policy (or a legacy bcrypt hash) is upgraded on success.
+ *
+ * Attempts are limited per account and client address, and per address; an account with too
+ * many failures is locked for a while, answering exactly as for a wrong password.
+ *
+ * @throws AuthError `INVALID_CREDENTIALS`, `EMAIL_NOT_VERIFIED`, `ACCOUNT_DISABLED`,
+ * `VALIDATION_FAILED`, `RATE_LIMITED`.
+ */
+export async function login(ctx: AuthContext, input: LoginInput): Promise<LoginResult> {
+  const { email, password } = parseInput(loginSchema, input);
+  const now = ctx.clock.now();
+  const client = clientKey(input.ip);
+  if (client !== null) await limit(ctx, 'loginPerIp', client, now);
+  await limit(ctx, 'login', `${email}|${client ?? 'direct'}`, now);
+
+  const locked = await isLockedOut(ctx, email, now);
+  const user = locked ? null : await ctx.store.findUserByEmail(email);
+  if (!user || user.passwordHash === null) {
+    await ctx.hasher.verify(await ctx.dummyHash(), password);
+    ctx.emit({ type: 'login.failed', reason: locked ? 'locked_out' : 'unknown_email', at: now, ip: input.ip });
+    if (!locked) await recordLoginFailure(ctx, email, now);
+    throw new AuthError('INVALID_CREDENTIALS');
+  }
+  if (!(await ctx.hasher.verify(user.passwordHash, password))) {
+    ctx.emit({ type: 'login.failed', reason: 'wrong_password', userId: user.id, at: now, ip: input.ip });
+    await recordLoginFailure(ctx, email, now);
+    throw new AuthError('INVALID_CREDENTIALS');
+  }
+  // Only someone who knows the password learns that the account is disabled or unverified.
+  if (user.status === 'disabled') {
+    ctx.emit({ type: 'login.failed', reason: 'account_disabled', userId: user.id, at: now, ip: input.ip });
+    throw new AuthError('ACCOUNT_DISABLED');
+  }
+  if (user.emailVerifiedAt === null && ctx.config.emailVerification.requiredForLogin) {
+    ctx.emit({ type: 'login.failed', reason: 'email_not_verified', userId: user.id, at: now, ip: input.ip });
+    throw new AuthError('EMAIL_NOT_VERIFIED');
+  }
+
+  const patch: UserPatch = { lastLoginAt: now, updatedAt: now };
+  if (ctx.hasher.needsRehash(user.passwordHash)) {
+    patch.passwordHash = await ctx.hasher.hash(password);
+    ctx.emit({ type: 'password.rehashed', userId: user.id, at: now });
+  }
+  const tokens = await startSession(ctx, user, input, now);
+  const updated = (await ctx.store.updateUser(user.id, patch)) ?? { ...user, ...patch };
+  ctx.emit({ type: 'login.succeeded', userId: user.id, sessionId: tokens.sessionId, at: now, ip: input.ip });
+  return { user: toAuthUser(updated), tokens };
+}

@@ -1,0 +1,34 @@
+import type { AuthContext, RequestMeta } from '../context.js';
+
+/** Input of {@link logout}: the session of the caller's identity. */
+export interface LogoutInput extends RequestMeta {
+  userId: string;
+  sessionId: string;
+}
+
+/**
+ * Ends one session: its refresh token stops working, and so do its access tokens (unless the
+ * config is stateless, where they run out on their own). Ending an already-ended session is
+ * not an error.
+ */
+export async function logout(ctx: AuthContext, input: LogoutInput): Promise<void> {
+  const now = ctx.clock.now();
+  const found = await ctx.store.findSession(input.sessionId);
+  if (!found || found.session.userId !== input.userId) return;
+  if (await ctx.store.revokeSession(input.sessionId, { now, reason: 'logout' })) {
+    ctx.emit({ type: 'session.ended', userId: input.userId, sessionId: input.sessionId, reason: 'logout', count: 1, at: now, ip: input.ip });
+  }
+}
+
+/** Input of {@link logoutAll}. */
+export interface LogoutAllInput extends RequestMeta {
+  userId: string;
+}
+
+/** Ends every session of the user, the caller's included. Returns how many were ended. */
+export async function logoutAll(ctx: AuthContext, input: LogoutAllInput): Promise<{ count: number }> {
+  const now = ctx.clock.now();
+  const count = await ctx.store.revokeUserSessions(input.userId, { now, reason: 'logout_all' });
+  ctx.emit({ type: 'session.ended', userId: input.userId, sessionId: null, reason: 'logout_all', count, at: now, ip: input.ip });
+  return { count };
+}

@@ -1,0 +1,80 @@
+import type { AuthContext, RequestMeta } from '../context.js';
+import { AuthError } from '../errors.js';
+import { sha256 } from '../lib/crypto.js';
+import { isSessionLive, nextRefreshToken, tokenPair, type TokenPair } from '../lib/sessions.js';
+import { toAuthUser, type AuthUser } from '../lib/users.js';
+import { parseInput } from '../lib/validation.js';
+import type { RefreshTokenLookup } from '../ports/store.js';
+import { refreshSchema } from '../schemas.js';
+
+/** Input of {@link refresh}. */
+export interface RefreshInput extends RequestMeta {
+  refreshToken: string;
+}
+
+/** Result of {@link refresh}. */
+export interface RefreshResult<P = Record<string, unknown>> {
+  user: AuthUser<P>;
+  tokens: TokenPair;
+}
+
+/**
+ * Exchanges a refresh token for a new access token and the next refresh token of its family.
+ *
+ * Each refresh token works once. Presenting one that was already exchanged ends the whole
+ * session (theft detection), except within the grace window, where a client's concurrent retry
+ * receives the same successor the first request got, so the family never forks.
+ *
+ * @throws AuthError `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REFRESH_TOKEN_REUSED`, `ACCOUNT_DISABLED`.
+ */
+export async function refresh(ctx: AuthContext, input: RefreshInput): Promise<RefreshResult> {
+  const { refreshToken } = parseInput(refreshSchema, input, []);
+  const presentedHash = sha256(refreshToken);
+  const found = await ctx.store.findRefreshToken(presentedHash);
+  if (!found) throw new AuthError('TOKEN_INVALID');
+  const { session, user } = found;
+  const now = ctx.clock.now();
+  if (session.revokedAt !== null) throw new AuthError('TOKEN_INVALID');
+  if (!isSessionLive(ctx, session, now)) throw new AuthError('TOKEN_EXPIRED');
+  if (user.status === 'disabled') throw new AuthError('ACCOUNT_DISABLED');
+
+  const successor = nextRefreshToken(session, refreshToken);
+  if (found.token.usedAt === null) {
+    const won = await ctx.store.rotateRefreshToken({
+      sessionId: session.id,
+      presentedHash,
+      next: { hash: sha256(successor), sessionId: session.id, issuedAt: now, usedAt: null },
+      now,
+    });
+    if (won) {
+      ctx.emit({ type: 'refresh_token.rotated', userId: user.id, sessionId: session.id, at: now, ip: input.ip });
+      const rotated = { ...session, lastUsedAt: now };
+      return { user: toAuthUser(user), tokens: await tokenPair(ctx, user, rotated, successor, now) };
+    }
+    // A concurrent request exchanged it first: judge this one as a retry of that exchange.
+    const current = await ctx.store.findRefreshToken(presentedHash);
+    if (!current || current.token.usedAt === null) throw new AuthError('TOKEN_INVALID');
+    return retryOrReuse(ctx, current, successor, input, now);
+  }
+  return retryOrReuse(ctx, found, successor, input, now);
+}
+
+async function retryOrReuse(ctx: AuthContext, found: RefreshTokenLookup, successor: string, meta: RequestMeta, now: Date): Promise<RefreshResult> {
+  const { token, session, user } = found;
+  const usedAt = token.usedAt?.getTime() ?? 0;
+  const withinGrace = session.revokedAt === null && now.getTime() - usedAt <= ctx.config.session.refreshGraceWindow * 1000;
+  if (withinGrace) {
+    // Only while the successor is still the family's live token: after a further rotation, an
+    // old token is a replay whatever the time.
+    const next = await ctx.store.findRefreshToken(sha256(successor));
+    if (next && next.token.usedAt === null && next.session.id === session.id && isSessionLive(ctx, next.session, now)) {
+      ctx.emit({ type: 'refresh_token.grace_retry', userId: user.id, sessionId: session.id, at: now, ip: meta.ip });
+      return { user: toAuthUser(user), tokens: await tokenPair(ctx, user, next.session, successor, now) };
+    }
+  }
+  if (await ctx.store.revokeSession(session.id, { now, reason: 'refresh_token_reused' })) {
+    ctx.emit({ type: 'session.ended', userId: user.id, sessionId: session.id, reason: 'refresh_token_reused', count: 1, at: now, ip: meta.ip });
+  }
+  ctx.emit({ type: 'refresh_token.reused', userId: user.id, sessionId: session.id, at: now, ip: meta.ip });
+  throw new AuthError('REFRESH_TOKEN_REUSED');
+}

@@ -1,0 +1,72 @@
+export { createAuth } from './create-auth.js';
+export type { Auth } from './create-auth.js';
+export type { AuthConfig, EmailVerificationOptions, PasswordResetOptions, ResolvedConfig, SigningKey } from './config.js';
+export type { AuthContext, RequestMeta } from './context.js';
+
+export { AuthError, AUTH_ERROR_CODES, isAuthError } from './errors.js';
+export type { AuthErrorCode, AuthErrorOptions, FieldIssue } from './errors.js';
+export type { AuthEvent, AuthEventType, EventBase, LoginFailureReason, SessionEndReason } from './events.js';
+
+export { register } from './flows/register.js';
+export type { RegisterInput, RegisterResult } from './flows/register.js';
+export { login } from './flows/login.js';
+export type { LoginInput, LoginResult } from './flows/login.js';
+export { refresh } from './flows/refresh.js';
+export type { RefreshInput, RefreshResult } from './flows/refresh.js';
+export { logout, logoutAll } from './flows/logout.js';
+export type { LogoutAllInput, LogoutInput } from './flows/logout.js';
+export { authenticate } from './flows/authenticate.js';
+export type { Identity } from './flows/authenticate.js';
+export { getProfile, updateProfile } from './flows/profile.js';
+export type { GetProfileInput, UpdateProfileInput } from './flows/profile.js';
+export { listSessions, revokeSession } from './flows/sessions.js';
+export type { ListSessionsInput, RevokeSessionInput, SessionInfo } from './flows/sessions.js';
+export { deleteUser, setUserStatus } from './flows/admin.js';
+export type { DeleteUserInput, SetUserStatusInput } from './flows/admin.js';
+export type { AuthUser } from './lib/users.js';
+export type { TokenPair } from './lib/sessions.js';
+
+export { normalizeEmail } from './email.js';
+export { defaultProfileSchema } from './profile.js';
+export type { DefaultProfile, ProfileSchema } from './profile.js';
+export type { Duration } from './lib/duration.js';
+
+export type { Clock } from './ports/clock.js';
+export type { Logger } from './ports/logger.js';
+export type { MailMessage, Mailer } from './ports/mailer.js';
+export type { PasswordHasher } from './ports/password-hasher.js';
+export type { RandomSource } from './ports/random-source.js';
+export type { RateLimitState, RateLimitStore } from './ports/rate-limit-store.js';
+export type {
+  OneTimeTokenPurpose,
+  OneTimeTokenRecord,
+  RefreshTokenLookup,
+  RefreshTokenRecord,
+  RevokeOptions,
+  RotateRefreshTokenInput,
+  SessionRecord,
+  SessionWithUser,
+  Store,
+  UserPatch,
+  UserRecord,
+  UserStatus,
+} from './ports/store.js';
+
+export { memoryStore } from './memory/memory-store.js';
+export { memoryRateLimitStore } from './memory/memory-rate-limit-store.js';
+export type { MemoryRateLimitStoreOptions } from './memory/memory-rate-limit-store.js';
+export { memoryMailer } from './memory/memory-mailer.js';
+export type { MemoryMailer, MemoryMailerOptions, SentMessage } from './memory/memory-mailer.js';
+export { fakeClock } from './memory/fake-clock.js';
+export type { FakeClock } from './memory/fake-clock.js';
+export { systemClock } from './memory/system-clock.js';
+
+export { argon2Hasher } from './password/argon2-hasher.js';
+export type { Argon2HasherOptions } from './password/argon2-hasher.js';
+export { checkPassword, DEFAULT_PASSWORD_POLICY } from './password/policy.js';
+export type { PasswordContext, PasswordPolicy } from './password/policy.js';
+export { clientKey } from './rate-limit/client-key.js';
+export { DEFAULT_RATE_LIMITS } from './rate-limit/rules.js';
+export type { RateLimitOptions, RateLimitRule, RateLimitRuleName } from './rate-limit/rules.js';
+export type { AccessTokenAlgorithm } from './tokens/signing-keys.js';
+export type { AccessTokenClaims } from './tokens/access-token.js';

@@ -1,0 +1,86 @@
+import type { AuthContext, RequestMeta } from '../context.js';
+import type { SessionRecord, UserRecord } from '../ports/store.js';
+import { hmacSha256, randomToken, randomUUID, sha256 } from './crypto.js';
+
+/** Access and refresh tokens handed to a client. */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  accessTokenExpiresAt: Date;
+  /** When the refresh token stops working if unused (idle lifetime, capped by the absolute one). */
+  refreshTokenExpiresAt: Date;
+  sessionId: string;
+}
+
+/** When a session ends if nothing else happens: idle lifetime from its last use, capped by its absolute end. */
+export function sessionEndsAt(ctx: AuthContext, session: SessionRecord): Date {
+  const idleEnd = session.lastUsedAt.getTime() + ctx.config.session.idleTtl * 1000;
+  return new Date(Math.min(idleEnd, session.expiresAt.getTime()));
+}
+
+/** True while a session is neither revoked nor past its idle or absolute lifetime. */
+export function isSessionLive(ctx: AuthContext, session: SessionRecord, now: Date): boolean {
+  return session.revokedAt === null && sessionEndsAt(ctx, session).getTime() > now.getTime();
+}
+
+/**
+ * The refresh token that follows `token` in its family. Deriving it (rather than drawing a new
+ * random one) lets a client's concurrent retry inside the grace window receive the very same
+ * successor, so the family never forks. The per-session key never leaves the server.
+ */
+export function nextRefreshToken(session: SessionRecord, token: string): string {
+  return hmacSha256(session.rotationKey, token);
+}
+
+/** Signs an access token for a session and returns the pair with the given refresh token. */
+export async function tokenPair(ctx: AuthContext, user: UserRecord, session: SessionRecord, refreshToken: string, now: Date): Promise<TokenPair> {
+  const signed = await ctx.accessTokens.sign({ userId: user.id, sessionId: session.id, role: user.role, jti: randomToken(ctx.random, 16) }, now);
+  return {
+    accessToken: signed.token,
+    refreshToken,
+    tokenType: 'Bearer',
+    expiresIn: Math.round((signed.expiresAt.getTime() - now.getTime()) / 1000),
+    accessTokenExpiresAt: signed.expiresAt,
+    refreshTokenExpiresAt: sessionEndsAt(ctx, session),
+    sessionId: session.id,
+  };
+}
+
+/**
+ * Starts a session for a user who has just proved who they are: a new refresh-token family,
+ * its first token, an access token, and the per-user session limit applied.
+ */
+export async function startSession(ctx: AuthContext, user: UserRecord, meta: RequestMeta, now: Date): Promise<TokenPair> {
+  const session: SessionRecord = {
+    id: randomUUID(ctx.random),
+    userId: user.id,
+    createdAt: now,
+    lastUsedAt: now,
+    expiresAt: new Date(now.getTime() + ctx.config.session.absoluteTtl * 1000),
+    revokedAt: null,
+    revokedReason: null,
+    rotationKey: randomToken(ctx.random),
+    userAgent: meta.userAgent?.slice(0, 512) ?? null,
+    ip: meta.ip ?? null,
+  };
+  const refreshToken = randomToken(ctx.random);
+  await ctx.store.createSession(session, { hash: sha256(refreshToken), sessionId: session.id, issuedAt: now, usedAt: null });
+  ctx.emit({ type: 'session.created', userId: user.id, sessionId: session.id, at: now, ip: meta.ip });
+  await enforceSessionLimit(ctx, user.id, session.id, now);
+  return tokenPair(ctx, user, session, refreshToken, now);
+}
+
+async function enforceSessionLimit(ctx: AuthContext, userId: string, keepId: string, now: Date): Promise<void> {
+  const limit = ctx.config.session.maxPerUser;
+  if (limit === null) return;
+  const live = (await ctx.store.listSessions(userId)).filter((session) => isSessionLive(ctx, session, now));
+  // Newest first: everything past the limit is older than the session just started.
+  for (const session of live.filter((s) => s.id !== keepId).slice(limit - 1)) {
+    if (await ctx.store.revokeSession(session.id, { now, reason: 'session_limit' })) {
+      ctx.emit({ type: 'session.ended', userId, sessionId: session.id, reason: 'session_limit', count: 1, at: now });
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import type { Clock } from '../ports/clock.js';
+
+/**
+ * The real wall clock; the default {@link Clock}.
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from '@gatehouse/core';
+ * const now = systemClock().now();
+ * ```
+ */
+export function systemClock(): Clock {
+  return { now: (): Date => new Date() };
+}

@@ -1,0 +1,189 @@
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import type { Algorithm, Version } from '@node-rs/argon2';
+import type { PasswordHasher } from '../ports/password-hasher.js';
+
+/** Options for {@link argon2Hasher}. Every field is optional; the defaults follow OWASP's argon2id advice. */
+export interface Argon2HasherOptions {
+  /** Memory per hash in KiB. Default `19456` (19 MiB). Integer from `8 × parallelism` to `1048576` (1 GiB). */
+  memoryCost?: number;
+  /** Number of passes over the memory. Default `2`. Integer from `1` to `20`. */
+  timeCost?: number;
+  /** Number of lanes. Default `1`. Integer from `1` to `16`. */
+  parallelism?: number;
+}
+
+const DEFAULT_MEMORY_COST = 19_456;
+const DEFAULT_TIME_COST = 2;
+const DEFAULT_PARALLELISM = 1;
+
+// Hashes beyond these limits are refused by `verify` without any hashing work: a hash planted in
+// the store (or imported from elsewhere) must not be able to make one login cost gigabytes or minutes.
+const MAX_MEMORY_COST = 1_048_576;
+const MAX_TIME_COST = 20;
+const MAX_PARALLELISM = 16;
+const MAX_BCRYPT_COST = 15;
+const MIN_BCRYPT_COST = 4;
+
+// The package declares these as ambient `const enum`s, which `isolatedModules` cannot read, so the
+// numeric values are spelled out here (Argon2id = 2, version 0x13 = 1).
+const ALGORITHM_ARGON2ID: Algorithm = 2;
+const VERSION_0X13: Version = 1;
+const OUTPUT_LENGTH = 32;
+
+const ARGON2_PHC =
+  /^\$(argon2id|argon2i|argon2d)\$(?:v=(16|19)\$)?m=(0|[1-9]\d{0,9}),t=(0|[1-9]\d{0,9}),p=(0|[1-9]\d{0,9})\$([A-Za-z0-9+/]{11,88})\$([A-Za-z0-9+/]{6,172})$/;
+const BCRYPT = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
+
+interface Argon2Parameters {
+  variant: 'argon2id' | 'argon2i' | 'argon2d';
+  version: number;
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+type BcryptModule = typeof import('@node-rs/bcrypt');
+
+let bcryptModule: Promise<BcryptModule> | undefined;
+
+/**
+ * Creates a {@link PasswordHasher} that stores argon2id PHC strings and still verifies legacy bcrypt hashes.
+ *
+ * Hashing and verifying run off the main thread. `verify` returns `false` (and does no work) for
+ * hashes it refuses: argon2 hashes with `m` above 1 GiB, `t` above 20 or `p` above 16, bcrypt
+ * hashes with a cost above 15, and anything malformed. `needsRehash` is `true` for every bcrypt
+ * hash and for argon2 hashes whose variant or parameters differ from this hasher's, so a
+ * successful login can upgrade the stored hash.
+ *
+ * @throws {TypeError} When an option is not an integer in its allowed range.
+ *
+ * @example
+ * ```ts
+ * import { argon2Hasher } from '@gatehouse/core';
+ *
+ * const hasher = argon2Hasher({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+ * const stored = await hasher.hash('correct horse battery staple');
+ * await hasher.verify(stored, 'correct horse battery staple'); // true
+ * hasher.needsRehash(stored); // false
+ * ```
+ */
+export function argon2Hasher(options?: Argon2HasherOptions): PasswordHasher {
+  const parallelism = options?.parallelism ?? DEFAULT_PARALLELISM;
+  const memoryCost = options?.memoryCost ?? DEFAULT_MEMORY_COST;
+  const timeCost = options?.timeCost ?? DEFAULT_TIME_COST;
+  assertIntegerInRange('parallelism', parallelism, 1, MAX_PARALLELISM, 'lanes', DEFAULT_PARALLELISM);
+  assertIntegerInRange('memoryCost', memoryCost, 8 * parallelism, MAX_MEMORY_COST, 'KiB', DEFAULT_MEMORY_COST);
+  assertIntegerInRange('timeCost', timeCost, 1, MAX_TIME_COST, 'passes', DEFAULT_TIME_COST);
+
+  return {
+    hash: function hash(password: string): Promise<string> {
+      return argon2Hash(password, {
+        algorithm: ALGORITHM_ARGON2ID,
+        version: VERSION_0X13,
+        memoryCost,
+        timeCost,
+        parallelism,
+        outputLen: OUTPUT_LENGTH,
+      });
+    },
+
+    verify: async function verify(hash: string, password: string): Promise<boolean> {
+      if (typeof hash !== 'string' || typeof password !== 'string') {
+        return false;
+      }
+      if (hash.startsWith('$argon2')) {
+        const parameters = parseArgon2Hash(hash);
+        if (parameters === null || !isWithinVerifyLimits(parameters)) {
+          return false;
+        }
+        try {
+          return await argon2Verify(hash, password);
+        } catch {
+          return false;
+        }
+      }
+      const bcryptMatch = BCRYPT.exec(hash);
+      if (bcryptMatch !== null) {
+        const cost = Number(bcryptMatch[1]);
+        if (cost < MIN_BCRYPT_COST || cost > MAX_BCRYPT_COST) {
+          return false;
+        }
+        // A failure to load the module is an operational fault, not a bad hash, so it propagates.
+        const bcrypt = await loadBcrypt();
+        try {
+          return await bcrypt.verify(password, hash);
+        } catch {
+          return false;
+        }
+      }
+      return false;
+    },
+
+    needsRehash: function needsRehash(hash: string): boolean {
+      const parameters = typeof hash === 'string' ? parseArgon2Hash(hash) : null;
+      return (
+        parameters === null ||
+        parameters.variant !== 'argon2id' ||
+        parameters.version !== 19 ||
+        parameters.memoryCost !== memoryCost ||
+        parameters.timeCost !== timeCost ||
+        parameters.parallelism !== parallelism
+      );
+    },
+  };
+}
+
+function assertIntegerInRange(
+  name: string,
+  value: number,
+  min: number,
+  max: number,
+  unit: string,
+  defaultValue: number,
+): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(
+      `argon2Hasher: \`${name}\` must be an integer from ${min} to ${max} (${unit}); got ${String(value)}. ` +
+        `Omit it to use the default, ${defaultValue}` +
+        (name === 'memoryCost' ? '; argon2 needs at least 8 KiB per lane (8 × parallelism).' : '.'),
+    );
+  }
+}
+
+function parseArgon2Hash(hash: string): Argon2Parameters | null {
+  const match = ARGON2_PHC.exec(hash);
+  if (match === null) {
+    return null;
+  }
+  const [, variant, version, memoryCost, timeCost, parallelism] = match;
+  return {
+    variant: variant as Argon2Parameters['variant'],
+    // A PHC string without `v=` was made by argon2 1.0 (0x10 = 16).
+    version: version === undefined ? 16 : Number(version),
+    memoryCost: Number(memoryCost),
+    timeCost: Number(timeCost),
+    parallelism: Number(parallelism),
+  };
+}
+
+function isWithinVerifyLimits(parameters: Argon2Parameters): boolean {
+  return (
+    parameters.parallelism >= 1 &&
+    parameters.parallelism <= MAX_PARALLELISM &&
+    parameters.timeCost >= 1 &&
+    parameters.timeCost <= MAX_TIME_COST &&
+    parameters.memoryCost >= 8 * parameters.parallelism &&
+    parameters.memoryCost <= MAX_MEMORY_COST
+  );
+}
+
+function loadBcrypt(): Promise<BcryptModule> {
+  if (bcryptModule === undefined) {
+    // Loaded on first use so that importing core never loads the bcrypt native binding.
+    bcryptModule = import('@node-rs/bcrypt').catch((error: unknown) => {
+      bcryptModule = undefined;
+      throw error;
+    });
+  }
+  return bcryptModule;
+}

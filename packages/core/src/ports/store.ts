@@ -1,0 +1,215 @@
+/** Lifecycle state of an account. `pending` until the email is verified, `disabled` by an admin. */
+export type UserStatus = 'pending' | 'active' | 'disabled';
+
+/** An account as the store keeps it. */
+export interface UserRecord {
+  /** Opaque unique id (a UUID chosen by Gatehouse). */
+  id: string;
+  /** Normalized address (trimmed, NFKC, lower-case). Unique, compared case-insensitively. */
+  email: string;
+  /** When the address was verified, or `null`. */
+  emailVerifiedAt: Date | null;
+  /** PHC string of the password hash; `null` for an account without a password. */
+  passwordHash: string | null;
+  /** Application role, e.g. `user`. Never settable through profile input. */
+  role: string;
+  status: UserStatus;
+  /** Profile fields declared by the app's profile schema, stored as a JSON object. */
+  profile: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+  lastLoginAt: Date | null;
+}
+
+/** The fields of a user that {@link Store.updateUser} may change. `updatedAt` is always set. */
+export interface UserPatch {
+  email?: string;
+  emailVerifiedAt?: Date | null;
+  passwordHash?: string | null;
+  role?: string;
+  status?: UserStatus;
+  profile?: Record<string, unknown>;
+  lastLoginAt?: Date | null;
+  updatedAt: Date;
+}
+
+/** One login session, which is also one refresh-token family. */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  /** Last time the session's refresh token was used; drives the idle lifetime. */
+  lastUsedAt: Date;
+  /** Absolute end of the session, whatever its use. */
+  expiresAt: Date;
+  /** When the session was ended, or `null` while it is live. */
+  revokedAt: Date | null;
+  /** Why it was ended (`logout`, `refresh_token_reused`, `password_changed`, …), or `null`. */
+  revokedReason: string | null;
+  /**
+   * Per-session secret (base64url) from which each successor refresh token is derived, so that a
+   * client's concurrent retry inside the grace window receives the same successor instead of
+   * forking the family. It is never sent to a client.
+   */
+  rotationKey: string;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** One refresh token of a family, stored only as its SHA-256. */
+export interface RefreshTokenRecord {
+  /** SHA-256 of the token, base64url. */
+  hash: string;
+  sessionId: string;
+  issuedAt: Date;
+  /** When it was exchanged for its successor, or `null` while it is the family's live token. */
+  usedAt: Date | null;
+}
+
+/** What a single-use token is for. A token only ever works for its own purpose. */
+export type OneTimeTokenPurpose =
+  | 'email-verification'
+  | 'email-verification-code'
+  | 'password-reset'
+  | 'email-change'
+  | 'email-change-code';
+
+/** A single-use token (emailed link or short code), stored only as its SHA-256. */
+export interface OneTimeTokenRecord {
+  id: string;
+  /** SHA-256 of the token or code, base64url. Unique. */
+  hash: string;
+  userId: string;
+  purpose: OneTimeTokenPurpose;
+  createdAt: Date;
+  expiresAt: Date;
+  /** When it was consumed or voided, or `null` while it is usable. */
+  usedAt: Date | null;
+  /** Wrong guesses left for short codes; `null` for links, which cannot be guessed. */
+  attemptsLeft: number | null;
+  /** Purpose-specific payload, e.g. the new address of an email change; `null` otherwise. */
+  data: string | null;
+}
+
+/** A session together with its user, as one lookup returns them. */
+export interface SessionWithUser {
+  session: SessionRecord;
+  user: UserRecord;
+}
+
+/** A refresh token together with its session and user, as one lookup returns them. */
+export interface RefreshTokenLookup {
+  token: RefreshTokenRecord;
+  session: SessionRecord;
+  user: UserRecord;
+}
+
+/** Input of {@link Store.rotateRefreshToken}. */
+export interface RotateRefreshTokenInput {
+  sessionId: string;
+  /** Hash of the token being exchanged. */
+  presentedHash: string;
+  /** The successor, with `usedAt: null`. */
+  next: RefreshTokenRecord;
+  /** Time of the rotation: becomes the presented token's `usedAt` and the session's `lastUsedAt`. */
+  now: Date;
+}
+
+/** Options of {@link Store.revokeSession} and {@link Store.revokeUserSessions}. */
+export interface RevokeOptions {
+  now: Date;
+  reason: string;
+  /** Keep this session live (e.g. the one that changed the password). */
+  exceptSessionId?: string;
+}
+
+/**
+ * Where Gatehouse keeps users, sessions, refresh tokens and single-use tokens.
+ *
+ * Methods are domain-shaped: each one is what a flow needs, and the ones documented as atomic
+ * must be atomic under concurrency (one statement or one transaction); the conformance suite in
+ * `@gatehouse/core/testing` checks every contract below. A lookup that finds nothing returns
+ * `null`. Infrastructure failures are thrown as they are: Gatehouse turns them into
+ * `SERVICE_UNAVAILABLE` and keeps them for logs.
+ *
+ * Dates are `Date` objects and must round-trip to the millisecond.
+ */
+export interface Store {
+  /**
+   * Inserts a new user.
+   * @throws AuthError `EMAIL_TAKEN` when another user has the same email (compared
+   * case-insensitively); under N concurrent inserts of one email exactly one succeeds.
+   */
+  createUser(user: UserRecord): Promise<void>;
+
+  /** The user with this id, or `null`. */
+  findUserById(id: string): Promise<UserRecord | null>;
+
+  /** The user with this normalized email (compared case-insensitively), or `null`. */
+  findUserByEmail(email: string): Promise<UserRecord | null>;
+
+  /**
+   * Applies `patch` to the user and returns the updated record, or `null` when no such user.
+   * @throws AuthError `EMAIL_TAKEN` when the new email belongs to another user.
+   */
+  updateUser(id: string, patch: UserPatch): Promise<UserRecord | null>;
+
+  /** Deletes the user with their sessions, refresh tokens and single-use tokens. Returns `true` if the user existed. */
+  deleteUser(id: string): Promise<boolean>;
+
+  /** Inserts a session and its first refresh token, atomically (both or neither). */
+  createSession(session: SessionRecord, firstToken: RefreshTokenRecord): Promise<void>;
+
+  /** The session with this id and its user (revoked and expired sessions included), or `null`. */
+  findSession(id: string): Promise<SessionWithUser | null>;
+
+  /** Sessions of the user that are not revoked (expired ones included), newest first. */
+  listSessions(userId: string): Promise<SessionRecord[]>;
+
+  /** The refresh token with this hash, with its session and user (used ones included), or `null`. */
+  findRefreshToken(hash: string): Promise<RefreshTokenLookup | null>;
+
+  /**
+   * Exchanges a live refresh token for its successor, atomically: marks the presented token used
+   * only if it is still unused and its session is not revoked, inserts `next`, and sets the
+   * session's `lastUsedAt`. Returns `true` for the one caller that won; `false` (and no change)
+   * when the token was already used or the session revoked. N concurrent calls for one token
+   * produce exactly one `true`.
+   */
+  rotateRefreshToken(input: RotateRefreshTokenInput): Promise<boolean>;
+
+  /** Ends one session. Returns `true` if it was live before the call, `false` otherwise. */
+  revokeSession(sessionId: string, options: RevokeOptions): Promise<boolean>;
+
+  /** Ends every live session of the user (but `exceptSessionId`). Returns how many were ended. */
+  revokeUserSessions(userId: string, options: RevokeOptions): Promise<number>;
+
+  /**
+   * Inserts a single-use token and, in the same atomic step, voids (sets `usedAt`) every other
+   * unused token of the same user and purpose, so only the newest one works.
+   */
+  createOneTimeToken(token: OneTimeTokenRecord): Promise<void>;
+
+  /** The token with this hash (used or expired ones included), or `null`. */
+  findOneTimeToken(hash: string): Promise<OneTimeTokenRecord | null>;
+
+  /** The newest unused, unexpired token of the user for the purpose, or `null`. */
+  findActiveOneTimeToken(userId: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null>;
+
+  /**
+   * Consumes a token, atomically: sets `usedAt = now` only if the hash matches, the purpose
+   * matches, it is unused and `expiresAt > now`. Returns the record as it was before, or `null`
+   * when nothing was consumed. N concurrent calls for one token produce exactly one record.
+   */
+  consumeOneTimeToken(hash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null>;
+
+  /**
+   * Counts one wrong guess against a usable short code, atomically: decrements `attemptsLeft`
+   * and voids the token (`usedAt = now`) when it reaches zero. Returns the attempts left, or
+   * `null` when the token is not usable any more.
+   */
+  recordOneTimeTokenFailure(id: string, now: Date): Promise<number | null>;
+
+  /** Voids every unused token of the user for the given purposes. Returns how many were voided. */
+  voidOneTimeTokens(userId: string, purposes: readonly OneTimeTokenPurpose[], now: Date): Promise<number>;
+}

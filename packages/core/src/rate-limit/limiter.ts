@@ -1,0 +1,59 @@
+import type { AuthContext } from '../context.js';
+import { AuthError } from '../errors.js';
+import type { RateLimitState } from '../ports/rate-limit-store.js';
+import type { RateLimitRuleName } from './rules.js';
+
+/** The outcome of one counted hit, for `RateLimit-*` headers. */
+export interface RateLimitResult {
+  limit: number;
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetSeconds: number;
+}
+
+async function guarded<T>(ctx: AuthContext, fallback: T, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (!(error instanceof AuthError) || error.code !== 'SERVICE_UNAVAILABLE') throw error;
+    if (ctx.config.rateLimits.failMode === 'closed') throw error;
+    ctx.logger.warn('gatehouse: rate-limit store unreachable; failing open', { error: error.cause });
+    return fallback;
+  }
+}
+
+/**
+ * Counts one hit of `rule` for `key` and refuses it when over the limit.
+ *
+ * Returns `null` when the rule is turned off (or the store is down in `open` fail mode).
+ * @throws AuthError `RATE_LIMITED` with `retryAfter` in seconds; `SERVICE_UNAVAILABLE` when
+ * the store is down and the fail mode is `closed`.
+ */
+export async function limit(ctx: AuthContext, rule: RateLimitRuleName, key: string, now: Date): Promise<RateLimitResult | null> {
+  const resolved = ctx.config.rateLimits.rules[rule];
+  if (!resolved) return null;
+  const state = await guarded<RateLimitState | null>(ctx, null, () => ctx.rateLimitStore.hit(`${rule}:${key}`, resolved.windowMs, now));
+  if (!state) return null;
+  const resetSeconds = Math.max(1, Math.ceil((state.resetAt.getTime() - now.getTime()) / 1000));
+  if (state.count > resolved.limit) {
+    ctx.emit({ type: 'rate_limit.exceeded', rule, at: now });
+    throw new AuthError('RATE_LIMITED', undefined, { retryAfter: resetSeconds });
+  }
+  return { limit: resolved.limit, remaining: resolved.limit - state.count, resetSeconds };
+}
+
+/** True while the account is locked out (failures over the threshold in the current window); counts nothing. */
+export async function isLockedOut(ctx: AuthContext, accountKey: string, now: Date): Promise<boolean> {
+  const lockout = ctx.config.rateLimits.lockout;
+  if (!lockout) return false;
+  const state = await guarded(ctx, null, () => ctx.rateLimitStore.peek(`lockout:${accountKey}`, now));
+  return state !== null && state.count >= lockout.threshold;
+}
+
+/** Counts one failed login against the account's lockout budget. */
+export async function recordLoginFailure(ctx: AuthContext, accountKey: string, now: Date): Promise<void> {
+  const lockout = ctx.config.rateLimits.lockout;
+  if (!lockout) return;
+  const state = await guarded(ctx, null, () => ctx.rateLimitStore.hit(`lockout:${accountKey}`, lockout.windowMs, now));
+  if (state && state.count === lockout.threshold) ctx.emit({ type: 'account.locked', at: now });
+}

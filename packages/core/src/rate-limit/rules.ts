@@ -1,0 +1,63 @@
+import type { Duration } from '../lib/duration.js';
+
+/** A limit of `limit` hits per `window`. */
+export interface RateLimitRule {
+  limit: number;
+  window: Duration;
+}
+
+/** Rate limits and lockout. Every rule can be changed, or turned off with `false`. */
+export interface RateLimitOptions {
+  /**
+   * What happens when the rate-limit store cannot be reached: `closed` (default) refuses the
+   * request with `SERVICE_UNAVAILABLE`; `open` lets it through and logs. Closed is the safe
+   * default for login: an attacker who can take the store down must not get unlimited guesses.
+   */
+  failMode?: 'closed' | 'open';
+  /** Login attempts per account and client address (default 5 a minute). */
+  login?: RateLimitRule | false;
+  /** Login attempts per client address, whatever the account (default 30 a minute). */
+  loginPerIp?: RateLimitRule | false;
+  /** Password-reset requests per account (default 3 an hour). */
+  passwordReset?: RateLimitRule | false;
+  /** Verification emails per account (default 3 an hour). */
+  resendVerification?: RateLimitRule | false;
+  /** Verification-code guesses per account, across reissued codes (default 10 per 10 minutes). */
+  verifyCode?: RateLimitRule | false;
+  /** Requests per client address across every auth route (default 100 a minute; applied by the HTTP layer). */
+  perIp?: RateLimitRule | false;
+  /**
+   * Account lockout: after `threshold` failed logins for one account within `window`, logins
+   * for it are refused (with the same answer as a wrong password) until the window ends.
+   * Password reset is never blocked. Default 100 failures an hour.
+   */
+  lockout?: { threshold: number; window: Duration } | false;
+}
+
+/** Names of the rules that {@link limit} applies. */
+export type RateLimitRuleName = 'login' | 'loginPerIp' | 'passwordReset' | 'resendVerification' | 'verifyCode' | 'perIp';
+
+/** A rule with its window in milliseconds. */
+export interface ResolvedRule {
+  limit: number;
+  windowMs: number;
+}
+
+/** Rate-limit settings after validation. */
+export interface ResolvedRateLimits {
+  failMode: 'closed' | 'open';
+  rules: Record<RateLimitRuleName, ResolvedRule | null>;
+  lockout: { threshold: number; windowMs: number } | null;
+}
+
+/** The defaults, taken from the contracts our users replace. */
+export const DEFAULT_RATE_LIMITS: Required<RateLimitOptions> = {
+  failMode: 'closed',
+  login: { limit: 5, window: '1m' },
+  loginPerIp: { limit: 30, window: '1m' },
+  passwordReset: { limit: 3, window: '1h' },
+  resendVerification: { limit: 3, window: '1h' },
+  verifyCode: { limit: 10, window: '10m' },
+  perIp: { limit: 100, window: '1m' },
+  lockout: { threshold: 100, window: '1h' },
+};
