@@ -96,8 +96,14 @@ export interface AuthConfig<P extends ProfileSchema = typeof defaultProfileSchem
     issuer?: string;
     /** `aud` claim (default `gatehouse`). */
     audience?: string;
-    /** Tolerated clock difference between instances (default 5 s, at most 5 min). */
+    /** How far in the future a token's `iat` may be, for instances whose clocks differ (default 5 s, at most 5 min). Expiry is enforced exactly. */
     clockSkew?: Duration;
+    /**
+     * Verified tokens kept in memory so a repeat request skips the signature check (default
+     * 10,000; 0 disables). Expiry is still checked on every use, and so is the session
+     * unless `session.stateless`.
+     */
+    cacheSize?: number;
   };
   session?: {
     /** A session ends when its refresh token is unused for this long (default 7 days). */
@@ -130,7 +136,7 @@ export interface ResolvedConfig {
   appName: string;
   defaultRole: string;
   profileSchema: ProfileSchema;
-  accessToken: { ttl: number; issuer: string; audience: string; clockSkew: number };
+  accessToken: { ttl: number; issuer: string; audience: string; clockSkew: number; cacheSize: number };
   session: { idleTtl: number; absoluteTtl: number; refreshGraceWindow: number; maxPerUser: number | null; stateless: boolean };
   password: PasswordPolicy;
   emailVerification: {
@@ -233,6 +239,7 @@ const configSchema = z.object({
       issuer: z.string().min(1).default('gatehouse'),
       audience: z.string().min(1).default('gatehouse'),
       clockSkew: duration('accessToken.clockSkew', 300).default(5),
+      cacheSize: z.number().int().min(0).max(10_000_000).default(10_000),
     })
     .prefault({}),
   session: z

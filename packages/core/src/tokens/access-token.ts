@@ -1,6 +1,7 @@
 import { SignJWT, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { AuthError } from '../errors.js';
 import type { ResolvedKey } from './signing-keys.js';
+import { verifiedTokenCache } from './verified-token-cache.js';
 
 /** The claims of a Gatehouse access token. */
 export interface AccessTokenClaims {
@@ -44,6 +45,8 @@ export interface AccessTokenCodecOptions {
   audience: string;
   ttl: number;
   clockSkew: number;
+  /** Verified tokens kept in memory to skip the signature check on repeat use (0 disables). */
+  cacheSize: number;
 }
 
 const TYP = 'at+jwt';
@@ -61,6 +64,7 @@ export function accessTokenCodec(options: AccessTokenCodecOptions): AccessTokenC
   const algorithms = [...new Set(options.keys.map((key) => key.alg))];
   const byKid = new Map(options.keys.map((key) => [key.kid, key]));
   const symmetric = signer.alg === 'HS256';
+  const cache = verifiedTokenCache(options.cacheSize);
 
   function keyFor(header: JWTHeaderParameters): ResolvedKey['verifyKey'] {
     // `kid` only ever selects among our own keys; `jwk`, `jku` and `x5u` headers are never used.
@@ -89,6 +93,11 @@ export function accessTokenCodec(options: AccessTokenCodecOptions): AccessTokenC
 
     async verify(token, now) {
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw new AuthError('TOKEN_INVALID');
+      const cached = cache.get(token);
+      if (cached) {
+        if (cached.exp <= now.getTime() / 1000) throw new AuthError('TOKEN_EXPIRED');
+        return cached;
+      }
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, keyFor, {
@@ -110,7 +119,9 @@ export function accessTokenCodec(options: AccessTokenCodecOptions): AccessTokenC
       }
       // A token issued in the future is refused unless another instance's clock explains it.
       if (iat > now.getTime() / 1000 + options.clockSkew) throw new AuthError('TOKEN_INVALID');
-      return { sub, sid, role: typeof role === 'string' ? role : '', iss: options.issuer, aud: options.audience, iat, exp, jti };
+      const claims = { sub, sid, role: typeof role === 'string' ? role : '', iss: options.issuer, aud: options.audience, iat, exp, jti };
+      cache.set(token, claims);
+      return claims;
     },
 
     jwks() {
