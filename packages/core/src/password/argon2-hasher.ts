@@ -1,4 +1,3 @@
-import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { Algorithm, Version } from '@node-rs/argon2';
 import type { PasswordHasher } from '../ports/password-hasher.js';
 
@@ -43,6 +42,9 @@ interface Argon2Parameters {
 }
 
 type BcryptModule = typeof import('@node-rs/bcrypt');
+type Argon2Module = typeof import('@node-rs/argon2');
+
+let argon2Module: Promise<Argon2Module> | undefined;
 
 let bcryptModule: Promise<BcryptModule> | undefined;
 
@@ -76,8 +78,9 @@ export function argon2Hasher(options?: Argon2HasherOptions): PasswordHasher {
   assertIntegerInRange('timeCost', timeCost, 1, MAX_TIME_COST, 'passes', DEFAULT_TIME_COST);
 
   return {
-    hash: function hash(password: string): Promise<string> {
-      return argon2Hash(password, {
+    hash: async function hash(password: string): Promise<string> {
+      const argon2 = await loadArgon2();
+      return argon2.hash(password, {
         algorithm: ALGORITHM_ARGON2ID,
         version: VERSION_0X13,
         memoryCost,
@@ -96,8 +99,9 @@ export function argon2Hasher(options?: Argon2HasherOptions): PasswordHasher {
         if (parameters === null || !isWithinVerifyLimits(parameters)) {
           return false;
         }
+        const argon2 = await loadArgon2();
         try {
-          return await argon2Verify(hash, password);
+          return await argon2.verify(hash, password);
         } catch {
           return false;
         }
@@ -175,6 +179,18 @@ function isWithinVerifyLimits(parameters: Argon2Parameters): boolean {
     parameters.memoryCost >= 8 * parameters.parallelism &&
     parameters.memoryCost <= MAX_MEMORY_COST
   );
+}
+
+function loadArgon2(): Promise<Argon2Module> {
+  if (argon2Module === undefined) {
+    // Loaded on first use: importing core stays cheap for apps that bring their own hasher,
+    // and a cold start pays for the native binding only when a password is first hashed.
+    argon2Module = import('@node-rs/argon2').catch((error: unknown) => {
+      argon2Module = undefined;
+      throw error;
+    });
+  }
+  return argon2Module;
 }
 
 function loadBcrypt(): Promise<BcryptModule> {
