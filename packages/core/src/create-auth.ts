@@ -10,6 +10,17 @@ import { getProfile, updateProfile, type GetProfileInput } from './flows/profile
 import { refresh, type RefreshInput, type RefreshResult } from './flows/refresh.js';
 import { register, type RegisterInput, type RegisterResult } from './flows/register.js';
 import { listSessions, revokeSession, type ListSessionsInput, type RevokeSessionInput, type SessionInfo } from './flows/sessions.js';
+import { verifyEmail, type VerifyEmailInput, type VerifyEmailResult } from './flows/verify-email.js';
+import { resendVerification, type ResendVerificationInput } from './flows/resend-verification.js';
+import { confirmPasswordReset, requestPasswordReset, type ConfirmPasswordResetInput, type RequestPasswordResetInput } from './flows/password-reset.js';
+import { changePassword, type ChangePasswordInput } from './flows/change-password.js';
+import {
+  confirmEmailChange,
+  requestEmailChange,
+  type ConfirmEmailChangeInput,
+  type ConfirmEmailChangeResult,
+  type RequestEmailChangeInput,
+} from './flows/change-email.js';
 import { cryptoRandom, randomToken } from './lib/crypto.js';
 import { guardPort } from './lib/guard-port.js';
 import type { AuthUser } from './lib/users.js';
@@ -48,6 +59,20 @@ export interface Auth<P = Record<string, unknown>> {
   setUserStatus(input: SetUserStatusInput): Promise<AuthUser<P>>;
   /** Deletes an account (admin). */
   deleteUser(input: DeleteUserInput): Promise<void>;
+  /** Verifies an address with the emailed link token or code; see {@link verifyEmail}. */
+  verifyEmail(input: VerifyEmailInput): Promise<VerifyEmailResult<P>>;
+  /** Sends a new verification email; same answer whatever the account; see {@link resendVerification}. */
+  resendVerification(input: ResendVerificationInput): Promise<void>;
+  /** Emails a password-reset link; same answer whatever the account; see {@link requestPasswordReset}. */
+  requestPasswordReset(input: RequestPasswordResetInput): Promise<void>;
+  /** Sets a new password with a reset token and ends every session; see {@link confirmPasswordReset}. */
+  confirmPasswordReset(input: ConfirmPasswordResetInput): Promise<void>;
+  /** Changes a logged-in user's password and ends their other sessions; see {@link changePassword}. */
+  changePassword(input: ChangePasswordInput): Promise<void>;
+  /** Starts a change of address: the new one gets a link or code, the old one a notice; see {@link requestEmailChange}. */
+  requestEmailChange(input: RequestEmailChangeInput): Promise<void>;
+  /** Completes a change of address with the token or code sent to it; see {@link confirmEmailChange}. */
+  confirmEmailChange(input: ConfirmEmailChangeInput): Promise<ConfirmEmailChangeResult<P>>;
   /** The public keys as a JWKS document (empty with an HS256 secret). */
   jwks(): { keys: Record<string, unknown>[] };
   /** The context the flows run over, for adapters and for calling flow functions directly. */
@@ -127,6 +152,13 @@ export function createAuth<S extends ProfileSchema = typeof defaultProfileSchema
     revokeSession: (input) => revokeSession(context, input),
     setUserStatus: (input) => setUserStatus(context, input) as Promise<AuthUser<P>>,
     deleteUser: (input) => deleteUser(context, input),
+    verifyEmail: (input) => verifyEmail(context, input) as Promise<VerifyEmailResult<P>>,
+    resendVerification: (input) => resendVerification(context, input),
+    requestPasswordReset: (input) => requestPasswordReset(context, input),
+    confirmPasswordReset: (input) => confirmPasswordReset(context, input),
+    changePassword: (input) => changePassword(context, input),
+    requestEmailChange: (input) => requestEmailChange(context, input),
+    confirmEmailChange: (input) => confirmEmailChange(context, input) as Promise<ConfirmEmailChangeResult<P>>,
     jwks: () => context.accessTokens.jwks(),
     context,
     config: resolved,

@@ -48,6 +48,7 @@ export type AuthEvent =
   | (EventBase & { type: 'email.change_requested'; userId: string })
   | (EventBase & { type: 'email.changed'; userId: string })
   | (EventBase & { type: 'mail.failed'; userId?: string; template: string })
+  | (EventBase & { type: 'password.check_failed'; userId: string; flow: 'change_password' | 'change_email' })
   | (EventBase & { type: 'rate_limit.exceeded'; rule: string })
   | (EventBase & { type: 'account.locked'; userId?: string });
 

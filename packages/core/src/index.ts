@@ -1,6 +1,7 @@
 export { createAuth } from './create-auth.js';
 export type { Auth } from './create-auth.js';
 export type { AuthConfig, EmailVerificationOptions, PasswordResetOptions, ResolvedConfig, SigningKey } from './config.js';
+export type { EmailChangeOptions } from './config.js';
 export type { AuthContext, RequestMeta } from './context.js';
 
 export { AuthError, AUTH_ERROR_CODES, isAuthError } from './errors.js';
@@ -23,6 +24,16 @@ export { listSessions, revokeSession } from './flows/sessions.js';
 export type { ListSessionsInput, RevokeSessionInput, SessionInfo } from './flows/sessions.js';
 export { deleteUser, setUserStatus } from './flows/admin.js';
 export type { DeleteUserInput, SetUserStatusInput } from './flows/admin.js';
+export { verifyEmail } from './flows/verify-email.js';
+export type { VerifyEmailInput, VerifyEmailResult } from './flows/verify-email.js';
+export { resendVerification } from './flows/resend-verification.js';
+export type { ResendVerificationInput } from './flows/resend-verification.js';
+export { confirmPasswordReset, requestPasswordReset } from './flows/password-reset.js';
+export type { ConfirmPasswordResetInput, RequestPasswordResetInput } from './flows/password-reset.js';
+export { changePassword } from './flows/change-password.js';
+export type { ChangePasswordInput } from './flows/change-password.js';
+export { confirmEmailChange, requestEmailChange } from './flows/change-email.js';
+export type { ConfirmEmailChangeInput, ConfirmEmailChangeResult, RequestEmailChangeInput } from './flows/change-email.js';
 export type { AuthUser } from './lib/users.js';
 export type { TokenPair } from './lib/sessions.js';
 
@@ -34,6 +45,19 @@ export type { Duration } from './lib/duration.js';
 export type { Clock } from './ports/clock.js';
 export type { Logger } from './ports/logger.js';
 export type { MailMessage, Mailer } from './ports/mailer.js';
+export { consoleMailer } from './mail/console-mailer.js';
+export type { ConsoleMailerOptions } from './mail/console-mailer.js';
+export { defaultEmailTemplates } from './mail/email-templates.js';
+export type {
+  EmailChangeNoticeData,
+  EmailContent,
+  EmailTemplateName,
+  EmailTemplates,
+  ExistingAccountEmailData,
+  PasswordChangedEmailData,
+  PasswordResetEmailData,
+  VerificationEmailData,
+} from './mail/email-templates.js';
 export type { PasswordHasher } from './ports/password-hasher.js';
 export type { RandomSource } from './ports/random-source.js';
 export type { RateLimitState, RateLimitStore } from './ports/rate-limit-store.js';

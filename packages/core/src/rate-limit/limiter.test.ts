@@ -89,3 +89,31 @@ describe('account lockout', () => {
     await expect(t.auth.login({ email: 'bob@example.com', password: PASSWORD })).resolves.toHaveProperty('tokens');
   });
 });
+
+describe('lockout and password reset', () => {
+  it('never blocks a reset, and a completed reset lifts the lockout', async () => {
+    const t = testAuth({ rateLimits: { login: false, loginPerIp: false, lockout: { threshold: 2, window: '1h' } } });
+    await registeredUser(t);
+    for (let i = 0; i < 2; i += 1) await caught(t.auth.login({ email: 'ada@example.com', password: 'Wrong-Password-1' }));
+    expect((await caught(t.auth.login({ email: 'ada@example.com', password: PASSWORD }))).code).toBe('INVALID_CREDENTIALS');
+    await t.auth.requestPasswordReset({ email: 'ada@example.com' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const link = /token=([A-Za-z0-9_-]+)/.exec(t.mailer.lastTo('ada@example.com')?.text ?? '')?.[1] ?? '';
+    await t.auth.confirmPasswordReset({ token: link, password: 'Brand-New-Secret-7' });
+    await expect(t.auth.login({ email: 'ada@example.com', password: 'Brand-New-Secret-7' })).resolves.toHaveProperty('tokens');
+  });
+});
+
+describe('re-authentication for sensitive changes', () => {
+  it('limits wrong current-password guesses like logins', async () => {
+    const t = testAuth({ rateLimits: { login: { limit: 3, window: '1m' } } });
+    const { userId } = await registeredUser(t);
+    const { tokens } = await t.auth.login({ email: 'ada@example.com', password: PASSWORD });
+    const guess = (currentPassword: string): Promise<unknown> =>
+      t.auth.changePassword({ userId, sessionId: tokens.sessionId, currentPassword, newPassword: 'Brand-New-Secret-7' });
+    for (let i = 0; i < 3; i += 1) expect((await caught(guess(`Guess-${i}-Password`))).code).toBe('INVALID_CREDENTIALS');
+    expect((await caught(guess(PASSWORD))).code).toBe('RATE_LIMITED');
+    t.clock.advance(60_000);
+    await expect(guess(PASSWORD)).resolves.toBeUndefined();
+  });
+});

@@ -57,3 +57,9 @@ export async function recordLoginFailure(ctx: AuthContext, accountKey: string, n
   const state = await guarded(ctx, null, () => ctx.rateLimitStore.hit(`lockout:${accountKey}`, lockout.windowMs, now));
   if (state && state.count === lockout.threshold) ctx.emit({ type: 'account.locked', at: now });
 }
+
+/** Lifts the account's lockout, e.g. once its owner proved control of the address by a password reset. */
+export async function clearLockout(ctx: AuthContext, accountKey: string): Promise<void> {
+  if (!ctx.config.rateLimits.lockout) return;
+  await guarded(ctx, undefined, () => ctx.rateLimitStore.reset(`lockout:${accountKey}`));
+}

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import type { AuthContext, RequestMeta } from '../context.js';
+import { AuthError, isAuthError } from '../errors.js';
+import { consumeCode, consumeCodeForNobody, consumeLinkToken, tokenError, type ConsumeResult } from '../lib/one-time-tokens.js';
+import { reauthenticate } from '../lib/reauthenticate.js';
+import { requireActiveUser, toAuthUser, type AuthUser } from '../lib/users.js';
+import { parseInput } from '../lib/validation.js';
+import { deliver } from '../mail/deliver.js';
+import { notifyEmailChange } from '../mail/notices.js';
+import type { OneTimeTokenPurpose, UserPatch, UserRecord } from '../ports/store.js';
+import { limit } from '../rate-limit/limiter.js';
+import { emailSchema, passwordInputSchema, tokenInputSchema } from '../schemas.js';
+import { addressCheckPurposes, issueAddressCheck } from './send-verification.js';
+import { codeInputSchema } from './verify-email.js';
+
+/** Input of {@link requestEmailChange}: the caller's identity (from the access token), their password and the new address. */
+export interface RequestEmailChangeInput extends RequestMeta {
+  userId: string;
+  password: string;
+  newEmail: string;
+}
+
+/**
+ * Input of {@link confirmEmailChange}: the token from the link sent to the new address, or the
+ * code with the caller's user id (taken from their verified access token, never from the body).
+ */
+export type ConfirmEmailChangeInput = RequestMeta & ({ token: string } | { userId: string; code: string });
+
+/** Result of {@link confirmEmailChange}. */
+export interface ConfirmEmailChangeResult<P = Record<string, unknown>> {
+  /** The user with the new, verified address. */
+  user: AuthUser<P>;
+}
+
+/** Schema of {@link RequestEmailChangeInput}'s body fields. */
+export const requestEmailChangeSchema = z.object({ password: passwordInputSchema, newEmail: emailSchema });
+/** Schema of {@link confirmEmailChange}'s input with the link's token. */
+export const confirmEmailChangeTokenSchema = z.object({ token: tokenInputSchema });
+/** Schema of {@link confirmEmailChange}'s input with a code. */
+export const confirmEmailChangeCodeSchema = z.object({ userId: z.string().min(1).max(128), code: codeInputSchema });
+
+const EVERY_ADDRESS_PURPOSE: readonly OneTimeTokenPurpose[] = [
+  'password-reset',
+  'email-verification',
+  'email-verification-code',
+  'email-change',
+  'email-change-code',
+];
+
+/**
+ * Starts a change of a logged-in user's address: the new address gets a verification link
+ * and/or code (per `emailVerification.method`), and the old address is told. Nothing changes
+ * until the new address is confirmed with {@link confirmEmailChange}.
+ *
+ * An address that belongs to another account gets the same answer (so this cannot find out
+ * who has an account); the change then fails with `EMAIL_TAKEN` at confirmation. Requests
+ * count against the `resendVerification` rate limit of the account.
+ *
+ * @throws AuthError `INVALID_CREDENTIALS` (wrong password), `VALIDATION_FAILED` (including
+ * `newEmail` `same_as_current`), `RATE_LIMITED`, `UNAUTHENTICATED`, `ACCOUNT_DISABLED`.
+ * @example
+ * ```ts
+ * const identity = await auth.authenticate(accessToken);
+ * await auth.requestEmailChange({ userId: identity.userId, password: 'Current-Password-1', newEmail: 'ada@new.example' });
+ * ```
+ */
+export async function requestEmailChange(ctx: AuthContext, input: RequestEmailChangeInput): Promise<void> {
+  const { password, newEmail } = parseInput(requestEmailChangeSchema, input);
+  const user = await requireActiveUser(ctx, input.userId);
+  const now = ctx.clock.now();
+  await reauthenticate(ctx, user, password, { flow: 'change_email', message: 'The password is wrong.', now, ip: input.ip });
+  if (newEmail === user.email) {
+    throw new AuthError('VALIDATION_FAILED', undefined, {
+      fields: [{ field: 'newEmail', code: 'same_as_current', message: 'This is already the address of the account.' }],
+    });
+  }
+  await limit(ctx, 'resendVerification', `email-change:${user.id}`, now);
+
+  const data = await issueAddressCheck(ctx, { check: 'email-change', userId: user.id, email: newEmail, now });
+  ctx.emit({ type: 'email.change_requested', userId: user.id, at: now, ip: input.ip });
+  await Promise.all([
+    deliver(ctx, { template: 'emailChangeVerification', to: newEmail, userId: user.id, render: () => ctx.config.emails.emailChangeVerification(data) }),
+    notifyEmailChange(ctx, { template: 'emailChangeRequested', userId: user.id, oldEmail: user.email, newEmail, at: now }),
+  ]);
+}
+
+/**
+ * Completes a change of address with the token or code sent to the new address: the account
+ * takes the new (verified) address, every reset, verification and change token issued for the
+ * old one stops working, and the old address is told.
+ *
+ * @throws AuthError `TOKEN_INVALID`, `TOKEN_EXPIRED`, `EMAIL_TAKEN` (another account took the
+ * address meanwhile), `ACCOUNT_DISABLED`, `RATE_LIMITED` (code guesses), `VALIDATION_FAILED`.
+ * @example
+ * ```ts
+ * const { user } = await auth.confirmEmailChange({ token }); // from the link sent to the new address
+ * ```
+ */
+export async function confirmEmailChange(ctx: AuthContext, input: ConfirmEmailChangeInput): Promise<ConfirmEmailChangeResult> {
+  const now = ctx.clock.now();
+  const purposes = addressCheckPurposes('email-change');
+  let result: ConsumeResult;
+  if ('token' in input) {
+    const { token } = parseInput(confirmEmailChangeTokenSchema, input);
+    result = await consumeLinkToken(ctx, token, purposes.link, now);
+  } else {
+    const { userId, code } = parseInput(confirmEmailChangeCodeSchema, input);
+    const owner = await ctx.store.findUserById(userId);
+    if (owner) await limit(ctx, 'verifyCode', owner.email, now);
+    result = owner ? await consumeCode(ctx, owner.id, purposes.code, code, now) : await consumeCodeForNobody(ctx, purposes.code, now);
+  }
+  if (!result.ok || result.record.data === null) {
+    const reason = result.ok ? 'invalid' : result.reason;
+    ctx.emit({ type: 'email.verification_failed', reason, ...(result.record ? { userId: result.record.userId } : {}), at: now, ip: input.ip });
+    throw tokenError(reason);
+  }
+  const newEmail = result.record.data;
+  const user = await ctx.store.findUserById(result.record.userId);
+  if (!user) throw new AuthError('TOKEN_INVALID');
+  if (user.status === 'disabled') throw new AuthError('ACCOUNT_DISABLED');
+
+  const patch: UserPatch = { email: newEmail, emailVerifiedAt: now, updatedAt: now };
+  if (user.status === 'pending') patch.status = 'active';
+  let updated: UserRecord | null;
+  try {
+    updated = await ctx.store.updateUser(user.id, patch);
+  } catch (error) {
+    if (isAuthError(error, 'EMAIL_TAKEN')) ctx.emit({ type: 'email.verification_failed', reason: 'email_taken', userId: user.id, at: now, ip: input.ip });
+    throw error;
+  }
+  if (!updated) throw new AuthError('TOKEN_INVALID');
+  await ctx.store.voidOneTimeTokens(user.id, EVERY_ADDRESS_PURPOSE, now);
+  ctx.emit({ type: 'email.changed', userId: user.id, at: now, ip: input.ip });
+  await notifyEmailChange(ctx, { template: 'emailChanged', userId: user.id, oldEmail: user.email, newEmail, at: now });
+  return { user: toAuthUser(updated) };
+}

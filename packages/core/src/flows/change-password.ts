@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { AuthContext, RequestMeta } from '../context.js';
+import { AuthError, type FieldIssue } from '../errors.js';
+import { safeEqual } from '../lib/crypto.js';
+import { reauthenticate } from '../lib/reauthenticate.js';
+import { profileWords, requireActiveUser } from '../lib/users.js';
+import { parseInput } from '../lib/validation.js';
+import { notifyPasswordChanged } from '../mail/notices.js';
+import { checkPassword } from '../password/policy.js';
+import { passwordInputSchema } from '../schemas.js';
+
+/** Input of {@link changePassword}: the caller's identity (from the access token) and both passwords. */
+export interface ChangePasswordInput extends RequestMeta {
+  userId: string;
+  /** The caller's session: it stays live, every other session ends. */
+  sessionId: string;
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** Schema of {@link ChangePasswordInput}'s body fields. */
+export const changePasswordSchema = z.object({ currentPassword: passwordInputSchema, newPassword: passwordInputSchema });
+
+/**
+ * Changes the password of a logged-in user who proves they know the current one. Every other
+ * session ends (the caller's stays), outstanding reset links stop working, and the owner is
+ * told by email.
+ *
+ * @throws AuthError `INVALID_CREDENTIALS` (wrong current password), `WEAK_PASSWORD` (fields on
+ * `newPassword`, `same_as_current` among the codes), `VALIDATION_FAILED`, `UNAUTHENTICATED`,
+ * `ACCOUNT_DISABLED`.
+ * @example
+ * ```ts
+ * const { userId, sessionId } = await auth.authenticate(accessToken);
+ * await auth.changePassword({ userId, sessionId, currentPassword: 'Old-Password-1', newPassword: 'New-Password-42' });
+ * ```
+ */
+export async function changePassword(ctx: AuthContext, input: ChangePasswordInput): Promise<void> {
+  const { currentPassword, newPassword } = parseInput(changePasswordSchema, input);
+  const user = await requireActiveUser(ctx, input.userId);
+  const now = ctx.clock.now();
+  await reauthenticate(ctx, user, currentPassword, { flow: 'change_password', message: 'The current password is wrong.', now, ip: input.ip });
+  const weak: FieldIssue[] = (
+    ctx.config.password.blockContext
+      ? checkPassword(newPassword, ctx.config.password, { email: user.email, values: profileWords(user.profile) })
+      : checkPassword(newPassword, ctx.config.password)
+  ).map((issue) => ({ ...issue, field: 'newPassword' }));
+  if (safeEqual(newPassword, currentPassword)) {
+    weak.push({ field: 'newPassword', code: 'same_as_current', message: 'The new password must differ from the current one.' });
+  }
+  if (weak.length > 0) throw new AuthError('WEAK_PASSWORD', undefined, { fields: weak });
+
+  const passwordHash = await ctx.hasher.hash(newPassword);
+  const updated = await ctx.store.updateUser(user.id, { passwordHash, updatedAt: now });
+  if (!updated) throw new AuthError('UNAUTHENTICATED');
+  const count = await ctx.store.revokeUserSessions(user.id, { now, reason: 'password_changed', exceptSessionId: input.sessionId });
+  await ctx.store.voidOneTimeTokens(user.id, ['password-reset'], now);
+  ctx.emit({ type: 'password.changed', userId: user.id, at: now, ip: input.ip });
+  ctx.emit({ type: 'session.ended', userId: user.id, sessionId: null, reason: 'password_changed', count, at: now, ip: input.ip });
+  await notifyPasswordChanged(ctx, { user: updated, reason: 'change', at: now });
+}

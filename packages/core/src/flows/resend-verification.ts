@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { AuthContext, RequestMeta } from '../context.js';
+import { isAuthError } from '../errors.js';
+import { tokenStoreDecoy } from '../lib/one-time-tokens.js';
+import { parseInput } from '../lib/validation.js';
+import { limit } from '../rate-limit/limiter.js';
+import { emailSchema } from '../schemas.js';
+import { sendVerification } from './send-verification.js';
+
+/** Input of {@link resendVerification}. */
+export interface ResendVerificationInput extends RequestMeta {
+  email: string;
+}
+
+/** Schema of {@link ResendVerificationInput}'s body fields. */
+export const resendVerificationSchema = z.object({ email: emailSchema });
+
+/**
+ * Sends a new verification email (a new link and/or code; the previous ones stop working).
+ *
+ * Answers the same way, with the same store work, whether the address has no account, an
+ * unverified one, a verified one or a disabled one: only an unverified, enabled account gets
+ * an email. Requests over the `resendVerification` rate limit (per address, default 3 an
+ * hour, counted whether or not the address has an account) are refused with `RATE_LIMITED`;
+ * a failing mailer does not change the answer.
+ *
+ * @throws AuthError `VALIDATION_FAILED` for a malformed address; `RATE_LIMITED`; `SERVICE_UNAVAILABLE` when a store is down.
+ * @example
+ * ```ts
+ * await auth.resendVerification({ email: 'ada@example.com' });
+ * ```
+ */
+export async function resendVerification(ctx: AuthContext, input: ResendVerificationInput): Promise<void> {
+  const { email } = parseInput(resendVerificationSchema, input);
+  const now = ctx.clock.now();
+  // Keyed by the address whether or not it has an account, so a 429 tells nothing about it.
+  await limit(ctx, 'resendVerification', email, now);
+  const user = await ctx.store.findUserByEmail(email);
+  if (user && user.emailVerifiedAt === null && user.status !== 'disabled') {
+    await sendVerification(ctx, user, now);
+  } else {
+    await tokenStoreDecoy(ctx);
+  }
+}
+
+/**
+ * Counts one request against a silent rule: `false` when over the limit (the `limit` helper
+ * has reported it as an event), so the caller does nothing and answers as usual. For limits
+ * whose refusal would differ between existing and unknown accounts.
+ */
+export async function withinLimit(ctx: AuthContext, rule: 'resendVerification' | 'passwordReset', email: string, now: Date): Promise<boolean> {
+  try {
+    await limit(ctx, rule, email, now);
+    return true;
+  } catch (error) {
+    if (isAuthError(error, 'RATE_LIMITED')) return false;
+    throw error;
+  }
+}

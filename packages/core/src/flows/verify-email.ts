@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { AuthContext, RequestMeta } from '../context.js';
+import { AuthError } from '../errors.js';
+import { consumeCode, consumeCodeForNobody, consumeLinkToken, tokenError, type ConsumeResult } from '../lib/one-time-tokens.js';
+import { startSession, type TokenPair } from '../lib/sessions.js';
+import { toAuthUser, type AuthUser } from '../lib/users.js';
+import { parseInput } from '../lib/validation.js';
+import type { OneTimeTokenPurpose, UserPatch, UserRecord } from '../ports/store.js';
+import { limit } from '../rate-limit/limiter.js';
+import { emailSchema, tokenInputSchema } from '../schemas.js';
+import { addressCheckPurposes } from './send-verification.js';
+
+/** A code as typed: spaces, dashes and case do not matter. */
+export const codeInputSchema = z.string().min(1).max(64);
+
+/** Input of {@link verifyEmail} with the emailed link's token. */
+export const verifyEmailTokenSchema = z.object({ token: tokenInputSchema });
+/** Input of {@link verifyEmail} with the address and the emailed code. */
+export const verifyEmailCodeSchema = z.object({ email: emailSchema, code: codeInputSchema });
+/** Input of {@link verifyEmail} with the code only, for a caller already identified by an access token. */
+export const verifyEmailUserCodeSchema = z.object({ userId: z.string().min(1).max(128), code: codeInputSchema });
+
+/**
+ * Input of {@link verifyEmail}: the token from the emailed link, or the emailed code with the
+ * address, or the code with the user id of an authenticated caller. A `userId` must come from
+ * the caller's verified access token, never from the request body.
+ */
+export type VerifyEmailInput = RequestMeta & ({ token: string } | { email: string; code: string } | { userId: string; code: string });
+
+/** Result of {@link verifyEmail}. */
+export interface VerifyEmailResult<P = Record<string, unknown>> {
+  user: AuthUser<P>;
+  /** Tokens when `emailVerification.autoLoginOnVerify` is on (never for a disabled user or a link opened again); `null` otherwise. */
+  tokens: TokenPair | null;
+}
+
+/**
+ * Verifies an email address with the emailed link token or code: the address is marked
+ * verified and a `pending` account becomes `active` (a `disabled` one stays disabled).
+ *
+ * Each token and code works once. A link opened again while still valid (mail scanners open
+ * links before people do) answers success for an address that is verified, without tokens.
+ * A code dies after `codeAttempts` wrong guesses; an unknown address fails exactly like a
+ * wrong code.
+ *
+ * @throws AuthError `TOKEN_INVALID`, `TOKEN_EXPIRED`, `VALIDATION_FAILED`, `RATE_LIMITED`
+ * (code guesses per account, rule `verifyCode`).
+ * @example
+ * ```ts
+ * await auth.verifyEmail({ token }); // from GET /verify-email/:token
+ * await auth.verifyEmail({ email: 'ada@example.com', code: 'K7P-XM2' });
+ * await auth.verifyEmail({ userId: identity.userId, code: 'K7PXM2' }); // identity from auth.authenticate()
+ * ```
+ */
+export async function verifyEmail(ctx: AuthContext, input: VerifyEmailInput): Promise<VerifyEmailResult> {
+  const now = ctx.clock.now();
+  const purposes = addressCheckPurposes('verification');
+  let result: ConsumeResult;
+  if ('token' in input) {
+    const { token } = parseInput(verifyEmailTokenSchema, input);
+    result = await consumeLinkToken(ctx, token, purposes.link, now);
+    if (!result.ok && result.reason === 'used') {
+      const user = await verifiedOwner(ctx, result.record?.userId, result.record?.data);
+      if (user) return { user: toAuthUser(user), tokens: null };
+    }
+  } else {
+    result = await checkCode(ctx, input, purposes.code, now);
+  }
+
+  if (!result.ok) {
+    ctx.emit({ type: 'email.verification_failed', reason: result.reason, ...(result.record ? { userId: result.record.userId } : {}), at: now, ip: input.ip });
+    throw tokenError(result.reason);
+  }
+  const { record } = result;
+  const user = await ctx.store.findUserById(record.userId);
+  // A token only works for the address it was sent to: not after the account's address changed.
+  if (!user || (record.data !== null && record.data !== user.email)) {
+    ctx.emit({ type: 'email.verification_failed', reason: 'address_changed', userId: record.userId, at: now, ip: input.ip });
+    throw new AuthError('TOKEN_INVALID');
+  }
+  const verified = await markEmailVerified(ctx, user, now, input);
+  // The link and the code of one email are two ways to do the same thing: the other one dies too.
+  await ctx.store.voidOneTimeTokens(user.id, [purposes.link, purposes.code], now);
+
+  if (!ctx.config.emailVerification.autoLoginOnVerify || verified.status === 'disabled') {
+    return { user: toAuthUser(verified), tokens: null };
+  }
+  const tokens = await startSession(ctx, verified, input, now);
+  const loggedIn = (await ctx.store.updateUser(user.id, { lastLoginAt: now, updatedAt: now })) ?? { ...verified, lastLoginAt: now };
+  ctx.emit({ type: 'login.succeeded', userId: user.id, sessionId: tokens.sessionId, at: now, ip: input.ip });
+  return { user: toAuthUser(loggedIn), tokens };
+}
+
+async function checkCode(ctx: AuthContext, input: VerifyEmailInput, purpose: OneTimeTokenPurpose, now: Date): Promise<ConsumeResult> {
+  let user: UserRecord | null;
+  let code: string;
+  if ('userId' in input) {
+    const parsed = parseInput(verifyEmailUserCodeSchema, input);
+    code = parsed.code;
+    user = await ctx.store.findUserById(parsed.userId);
+    if (user) await limit(ctx, 'verifyCode', user.email, now);
+  } else {
+    const parsed = parseInput(verifyEmailCodeSchema, input);
+    code = parsed.code;
+    // Counted per address whether or not it has an account, so the limit says nothing either.
+    await limit(ctx, 'verifyCode', parsed.email, now);
+    user = await ctx.store.findUserByEmail(parsed.email);
+  }
+  return user ? consumeCode(ctx, user.id, purpose, code, now) : consumeCodeForNobody(ctx, purpose, now);
+}
+
+/** The owner of a used link token when the address it was sent to is verified (the link was opened again). */
+async function verifiedOwner(ctx: AuthContext, userId: string | undefined, email: string | null | undefined): Promise<UserRecord | null> {
+  if (userId === undefined) return null;
+  const user = await ctx.store.findUserById(userId);
+  return user && user.emailVerifiedAt !== null && (email === null || email === undefined || email === user.email) ? user : null;
+}
+
+/**
+ * Marks the user's current address verified, once: sets `emailVerifiedAt` and moves a
+ * `pending` account to `active`. A `disabled` account is never re-activated. Returns the user
+ * as stored afterwards.
+ */
+async function markEmailVerified(ctx: AuthContext, user: UserRecord, now: Date, meta: RequestMeta): Promise<UserRecord> {
+  if (user.emailVerifiedAt !== null) return user;
+  const patch: UserPatch = { emailVerifiedAt: now, updatedAt: now };
+  // The store has no conditional update: an admin disabling the account between the read and
+  // this write would be overwritten with `active`. The window is one store round trip.
+  if (user.status === 'pending') patch.status = 'active';
+  const updated = await ctx.store.updateUser(user.id, patch);
+  if (!updated) throw new AuthError('TOKEN_INVALID');
+  ctx.emit({ type: 'email.verified', userId: user.id, at: now, ip: meta.ip });
+  return updated;
+}

@@ -1,0 +1,127 @@
+import type { AuthContext } from '../context.js';
+import { AuthError } from '../errors.js';
+import type { OneTimeTokenPurpose, OneTimeTokenRecord } from '../ports/store.js';
+import { randomCode, randomToken, randomUUID, safeEqual, sha256 } from './crypto.js';
+
+/** Characters of a short code: no 0/O or 1/I, so a code read aloud or typed from a phone cannot be misread. */
+export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** Characters in a short code: 32^6, about a billion codes, against at most a handful of guesses each. */
+export const CODE_LENGTH = 6;
+
+/** What a single-use token is issued for. */
+export interface IssueTokenOptions {
+  userId: string;
+  purpose: OneTimeTokenPurpose;
+  /** Lifetime in seconds. */
+  ttl: number;
+  now: Date;
+  /** Purpose-specific payload (the address the token was sent to), or `null`. */
+  data: string | null;
+}
+
+/** Why a token or code was refused. */
+export type TokenFailure = 'invalid' | 'expired' | 'used' | 'attempts_exhausted';
+
+/** The outcome of consuming a token or code: the record as it was, or why it was refused. */
+export type ConsumeResult =
+  | { ok: true; record: OneTimeTokenRecord }
+  /** `record` is the stored token when one matched the presented secret (a used or expired one). */
+  | { ok: false; reason: TokenFailure; record: OneTimeTokenRecord | null };
+
+/** The stored hash of a short code. Salting with the user and purpose keeps equal codes of different users (or purposes) apart. */
+export function codeHash(userId: string, purpose: OneTimeTokenPurpose, code: string): string {
+  return sha256(`${userId}:${purpose}:${code}`);
+}
+
+/** A code as typed by a person, in the form it was issued: NFKC, upper-case, without spaces or dashes. */
+export function normalizeCode(input: string): string {
+  return input.normalize('NFKC').toUpperCase().replace(/[\s-]+/g, '');
+}
+
+/**
+ * Issues a link token (256 bits from the context's CSPRNG) and stores only its SHA-256. The
+ * store voids the user's older tokens of the same purpose in the same step.
+ */
+export async function issueLinkToken(ctx: AuthContext, options: IssueTokenOptions): Promise<string> {
+  const token = randomToken(ctx.random);
+  await ctx.store.createOneTimeToken({ ...record(ctx, options), hash: sha256(token), attemptsLeft: null });
+  return token;
+}
+
+/**
+ * Issues a short code that dies after `attempts` wrong guesses, and stores only its salted
+ * SHA-256. The store voids the user's older codes of the same purpose in the same step.
+ */
+export async function issueCode(ctx: AuthContext, options: IssueTokenOptions & { attempts: number }): Promise<string> {
+  const code = randomCode(ctx.random, CODE_ALPHABET, CODE_LENGTH);
+  await ctx.store.createOneTimeToken({ ...record(ctx, options), hash: codeHash(options.userId, options.purpose, code), attemptsLeft: options.attempts });
+  return code;
+}
+
+function record(ctx: AuthContext, options: IssueTokenOptions): Omit<OneTimeTokenRecord, 'hash' | 'attemptsLeft'> {
+  return {
+    id: randomUUID(ctx.random),
+    userId: options.userId,
+    purpose: options.purpose,
+    createdAt: options.now,
+    expiresAt: new Date(options.now.getTime() + options.ttl * 1000),
+    usedAt: null,
+    data: options.data,
+  };
+}
+
+/** Consumes a link token in one atomic store call; a second use, even a concurrent one, is refused. */
+export async function consumeLinkToken(ctx: AuthContext, token: string, purpose: OneTimeTokenPurpose, now: Date): Promise<ConsumeResult> {
+  const hash = sha256(token);
+  const consumed = await ctx.store.consumeOneTimeToken(hash, purpose, now);
+  if (consumed) return { ok: true, record: consumed };
+  return explainRefusal(ctx, hash, purpose, now);
+}
+
+/**
+ * Checks a code against the user's active code for the purpose and consumes it when it
+ * matches. A wrong guess costs one attempt; the last one voids the code, so even the right
+ * code is refused after it.
+ */
+export async function consumeCode(ctx: AuthContext, userId: string, purpose: OneTimeTokenPurpose, code: string, now: Date): Promise<ConsumeResult> {
+  const hash = codeHash(userId, purpose, normalizeCode(code));
+  const active = await ctx.store.findActiveOneTimeToken(userId, purpose, now);
+  if (!active) return explainRefusal(ctx, hash, purpose, now);
+  if (!safeEqual(active.hash, hash)) {
+    const left = await ctx.store.recordOneTimeTokenFailure(active.id, now);
+    return { ok: false, reason: left === 0 ? 'attempts_exhausted' : 'invalid', record: null };
+  }
+  const consumed = await ctx.store.consumeOneTimeToken(hash, purpose, now);
+  // Null only when a concurrent request consumed (or voided) it first.
+  return consumed ? { ok: true, record: consumed } : { ok: false, reason: 'used', record: active };
+}
+
+/**
+ * The same store work as {@link consumeCode} for an address without an account, so that a
+ * guess for an unknown address costs what a guess for a known one costs.
+ */
+export async function consumeCodeForNobody(ctx: AuthContext, purpose: OneTimeTokenPurpose, now: Date): Promise<ConsumeResult> {
+  await ctx.store.findActiveOneTimeToken(randomUUID(ctx.random), purpose, now);
+  return { ok: false, reason: 'invalid', record: null };
+}
+
+/**
+ * A store round trip standing in for issuing a token, for requests that issue none, so that
+ * the answer's timing does not say whether the address has an account.
+ */
+export async function tokenStoreDecoy(ctx: AuthContext): Promise<void> {
+  await ctx.store.findOneTimeToken(sha256(randomToken(ctx.random)));
+}
+
+async function explainRefusal(ctx: AuthContext, hash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<ConsumeResult> {
+  const found = await ctx.store.findOneTimeToken(hash);
+  if (!found || found.purpose !== purpose) return { ok: false, reason: 'invalid', record: null };
+  if (found.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', record: found };
+  return { ok: false, reason: 'used', record: found };
+}
+
+/** The error a refused token or code answers with: `TOKEN_EXPIRED` when it ran out of time, `TOKEN_INVALID` otherwise. */
+export function tokenError(reason: TokenFailure): AuthError {
+  return new AuthError(reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID');
+}

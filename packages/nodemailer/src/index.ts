@@ -1,0 +1,2 @@
+export { smtpMailer } from './smtp-mailer.js';
+export type { MailTransport, SmtpMailer, SmtpMailerOptions, TransportMessage } from './smtp-mailer.js';
