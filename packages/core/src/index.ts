@@ -67,6 +67,7 @@ export type {
   RefreshTokenLookup,
   RefreshTokenRecord,
   RevokeOptions,
+  RevokeUserSessionsOptions,
   RotateRefreshTokenInput,
   SessionRecord,
   SessionWithUser,

@@ -5,6 +5,7 @@ import type {
   RefreshTokenLookup,
   RefreshTokenRecord,
   RevokeOptions,
+  RevokeUserSessionsOptions,
   RotateRefreshTokenInput,
   SessionRecord,
   SessionWithUser,
@@ -145,7 +146,7 @@ export function memoryStore(): Store {
       return session ? revoke(session, options) : false;
     },
 
-    async revokeUserSessions(userId, options) {
+    async revokeUserSessions(userId, options: RevokeUserSessionsOptions) {
       let count = 0;
       for (const session of sessions.values()) {
         if (session.userId !== userId || session.id === options.exceptSessionId) continue;

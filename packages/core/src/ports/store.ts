@@ -115,10 +115,16 @@ export interface RotateRefreshTokenInput {
   now: Date;
 }
 
-/** Options of {@link Store.revokeSession} and {@link Store.revokeUserSessions}. */
+/** Options of {@link Store.revokeSession}. */
 export interface RevokeOptions {
+  /** Becomes the session's `revokedAt`. */
   now: Date;
+  /** Becomes the session's `revokedReason`. */
   reason: string;
+}
+
+/** Options of {@link Store.revokeUserSessions}. */
+export interface RevokeUserSessionsOptions extends RevokeOptions {
   /** Keep this session live (e.g. the one that changed the password). */
   exceptSessionId?: string;
 }
@@ -182,7 +188,7 @@ export interface Store {
   revokeSession(sessionId: string, options: RevokeOptions): Promise<boolean>;
 
   /** Ends every live session of the user (but `exceptSessionId`). Returns how many were ended. */
-  revokeUserSessions(userId: string, options: RevokeOptions): Promise<number>;
+  revokeUserSessions(userId: string, options: RevokeUserSessionsOptions): Promise<number>;
 
   /**
    * Inserts a single-use token and, in the same atomic step, voids (sets `usedAt`) every other

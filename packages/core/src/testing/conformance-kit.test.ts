@@ -1,0 +1,63 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { RunnerTask } from 'vitest';
+import { startVitest } from 'vitest/node';
+import { runRateLimitStoreConformance, runStoreConformance } from './index.js';
+
+/** Full names ("suite > test") of the tests in `tasks` that ended in `state`. */
+function testsIn(tasks: readonly RunnerTask[], state: 'pass' | 'fail', prefix = ''): string[] {
+  return tasks.flatMap((task) => {
+    const name = prefix === '' ? task.name : `${prefix} > ${task.name}`;
+    if (task.type === 'suite') return testsIn(task.tasks, state, name);
+    return task.result?.state === state ? [name] : [];
+  });
+}
+
+describe('the conformance kit', () => {
+  it('fails stores that break a contract, on the test that names the contract', async () => {
+    const exitCode = process.exitCode;
+    const vitest = await startVitest(
+      'test',
+      [],
+      {
+        root: fileURLToPath(new URL('./fixtures', import.meta.url)),
+        config: false,
+        include: ['broken-stores.fixture.ts'],
+        watch: false,
+        reporters: [{}],
+        typecheck: { enabled: false },
+      },
+      // Keep the nested run's cache out of the source tree.
+      { cacheDir: join(tmpdir(), 'gatehouse-conformance-kit-vite') },
+    );
+    const files = vitest.state.getFiles();
+    await vitest.close();
+    process.exitCode = exitCode;
+
+    const failed = testsIn(files.flatMap((file) => file.tasks), 'fail');
+    const failedIn = (suite: string): string[] => failed.filter((name) => name.startsWith(`${suite} > `));
+    expect(failedIn('Store conformance: find-then-update consume')).toEqual([
+      'Store conformance: find-then-update consume > one-time tokens > of 20 concurrent consumeOneTimeToken calls for one token, exactly one gets the record',
+    ]);
+    expect(failedIn('Store conformance: case-sensitive email')).toEqual([
+      'Store conformance: case-sensitive email > users > finds a user by email compared case-insensitively',
+    ]);
+    // Truncated Dates break every exact comparison of a user; the round-trip test names the cause.
+    expect(failedIn('Store conformance: seconds only')).toContain(
+      'Store conformance: seconds only > users > round-trips every field: Dates to the millisecond, nulls, and a nested JSON profile',
+    );
+    expect(failedIn('RateLimitStore conformance: read-then-write hit')).toEqual([
+      'RateLimitStore conformance: read-then-write hit > is atomic: 30 concurrent hits on one key return the counts 1..30, each exactly once',
+    ]);
+    // Everything else passes: the suites test one contract at a time.
+    expect(testsIn(files.flatMap((file) => file.tasks), 'pass').length).toBeGreaterThan(100);
+  }, 60_000);
+
+  it('refuses options without a name or a createStore, saying what to give', () => {
+    expect(() => runStoreConformance({ name: '', createStore: () => ({}) as never })).toThrow(/give a `name`/);
+    expect(() => runStoreConformance({ name: 'x' } as never)).toThrow(/give `createStore`/);
+    expect(() => runRateLimitStoreConformance({ name: 'x' } as never)).toThrow(/give `createStore`/);
+  });
+});

@@ -1,0 +1,3 @@
+import { describeKyselyStores } from './test-support/kysely-suite.js';
+
+describeKyselyStores('mysql');

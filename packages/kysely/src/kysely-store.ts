@@ -1,0 +1,416 @@
+import { AuthError } from '@gatehouse/core';
+import type {
+  OneTimeTokenPurpose,
+  OneTimeTokenRecord,
+  RefreshTokenLookup,
+  RefreshTokenRecord,
+  RevokeOptions,
+  RevokeUserSessionsOptions,
+  RotateRefreshTokenInput,
+  SessionRecord,
+  SessionWithUser,
+  Store,
+  UserPatch,
+  UserRecord,
+} from '@gatehouse/core';
+import type { Kysely, Updateable } from 'kysely';
+import { detectDialect } from './lib/dialect.js';
+import { isEmailTaken } from './lib/driver-errors.js';
+import {
+  emailKey,
+  oneTimeTokenToRow,
+  refreshTokenToRow,
+  rowToOneTimeToken,
+  rowToRefreshToken,
+  rowToSession,
+  rowToUser,
+  sessionToRow,
+  toMillis,
+  toMillisOrNull,
+  userToRow,
+} from './lib/rows.js';
+import type { UserRow } from './lib/rows.js';
+import { tablePrefixPlugin } from './lib/table-prefix-plugin.js';
+import { schemaNames } from './lib/tables.js';
+import type { Database, UsersTable } from './lib/tables.js';
+import { inTransaction, rollback } from './lib/transaction.js';
+
+/** Options of {@link kyselyStore}. */
+export interface KyselyStoreOptions {
+  /** Prefix of every table name; the default is `gatehouse_`. Must match the one given to {@link migrateToLatest}. */
+  tablePrefix?: string;
+}
+
+// The user's columns under `u_` names, for lookups that join a session or token with its user.
+const USER_COLUMNS = [
+  'users.id as u_id',
+  'users.email as u_email',
+  'users.email_verified_at as u_email_verified_at',
+  'users.password_hash as u_password_hash',
+  'users.role as u_role',
+  'users.status as u_status',
+  'users.profile as u_profile',
+  'users.created_at as u_created_at',
+  'users.updated_at as u_updated_at',
+  'users.last_login_at as u_last_login_at',
+] as const;
+
+type Aliased<R, P extends string> = { [K in keyof R & string as `${P}${K}`]: R[K] };
+
+function joinedUser(row: Aliased<UserRow, 'u_'>): UserRecord {
+  return rowToUser({
+    id: row.u_id,
+    email: row.u_email,
+    email_verified_at: row.u_email_verified_at,
+    password_hash: row.u_password_hash,
+    role: row.u_role,
+    status: row.u_status,
+    profile: row.u_profile,
+    created_at: row.u_created_at,
+    updated_at: row.u_updated_at,
+    last_login_at: row.u_last_login_at,
+  });
+}
+
+function userChanges(patch: UserPatch): Updateable<UsersTable> {
+  const changes: Updateable<UsersTable> = { updated_at: toMillis(patch.updatedAt) };
+  if (patch.email !== undefined) changes.email = emailKey(patch.email);
+  if (patch.emailVerifiedAt !== undefined) changes.email_verified_at = toMillisOrNull(patch.emailVerifiedAt);
+  if (patch.passwordHash !== undefined) changes.password_hash = patch.passwordHash;
+  if (patch.role !== undefined) changes.role = patch.role;
+  if (patch.status !== undefined) changes.status = patch.status;
+  if (patch.profile !== undefined) changes.profile = JSON.stringify(patch.profile);
+  if (patch.lastLoginAt !== undefined) changes.last_login_at = toMillisOrNull(patch.lastLoginAt);
+  return changes;
+}
+
+/**
+ * Creates a Gatehouse {@link Store} over a `Kysely` instance your app already has, on SQLite,
+ * PostgreSQL or MySQL/MariaDB.
+ *
+ * Run {@link migrateToLatest} (or apply {@link schemaSql}) first. Every single-use and rotate
+ * operation is one atomic statement or one transaction; a duplicate email throws
+ * `AuthError('EMAIL_TAKEN')`; any other database error is thrown as it is, and Gatehouse
+ * answers it with `SERVICE_UNAVAILABLE`. Plugins on `db` (e.g. `CamelCasePlugin`) are ignored.
+ *
+ * @throws TypeError when `tablePrefix` is invalid or the dialect is not SQLite, PostgreSQL or MySQL.
+ *
+ * @example
+ * ```ts
+ * import { createAuth } from '@gatehouse/core';
+ * import { kyselyRateLimitStore, kyselyStore, migrateToLatest } from '@gatehouse/kysely';
+ * import { Kysely, PostgresDialect } from 'kysely';
+ * import pg from 'pg';
+ *
+ * const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) }) });
+ * await migrateToLatest(db);
+ * const auth = createAuth({ store: kyselyStore(db), rateLimitStore: kyselyRateLimitStore(db), secret: process.env.GATEHOUSE_SECRET! });
+ * ```
+ */
+export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): Store {
+  const names = schemaNames(options.tablePrefix, 'kyselyStore');
+  const dialect = detectDialect(db, 'kyselyStore');
+  const q: Kysely<Database> = db.withoutPlugins().withPlugin(tablePrefixPlugin(names));
+  // PostgreSQL and SQLite answer an UPDATE with the changed row; MySQL needs a second query.
+  const hasReturning = dialect !== 'mysql';
+
+  function emailTakenOr(error: unknown): never {
+    if (isEmailTaken(error, names, dialect)) throw new AuthError('EMAIL_TAKEN');
+    throw error;
+  }
+
+  return {
+    async createUser(user: UserRecord): Promise<void> {
+      await q.insertInto('users').values(userToRow(user)).execute().catch(emailTakenOr);
+    },
+
+    async findUserById(id: string): Promise<UserRecord | null> {
+      const row = await q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? rowToUser(row) : null;
+    },
+
+    async findUserByEmail(email: string): Promise<UserRecord | null> {
+      const row = await q.selectFrom('users').selectAll().where('email', '=', emailKey(email)).executeTakeFirst();
+      return row ? rowToUser(row) : null;
+    },
+
+    async updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
+      const update = q.updateTable('users').set(userChanges(patch)).where('id', '=', id);
+      if (hasReturning) {
+        const row = await update.returningAll().executeTakeFirst().catch(emailTakenOr);
+        return row ? rowToUser(row) : null;
+      }
+      await update.execute().catch(emailTakenOr);
+      const row = await q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? rowToUser(row) : null;
+    },
+
+    async deleteUser(id: string): Promise<boolean> {
+      if (dialect === 'postgres') {
+        // Data-modifying CTEs all run, once, in the one statement.
+        const result = await q
+          .with('ended_sessions', (db) => db.deleteFrom('sessions').where('user_id', '=', id).returning('id'))
+          .with('ended_refresh_tokens', (db) =>
+            db.deleteFrom('refresh_tokens').where('session_id', 'in', db.selectFrom('ended_sessions').select('id')).returning('hash'),
+          )
+          .with('ended_one_time_tokens', (db) => db.deleteFrom('one_time_tokens').where('user_id', '=', id).returning('id'))
+          .deleteFrom('users')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return result.numDeletedRows > 0n;
+      }
+      // The user row first: createOneTimeToken locks it first too, so the two cannot deadlock.
+      return inTransaction(q, async (trx) => {
+        const deleted = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+        await trx
+          .deleteFrom('refresh_tokens')
+          .where('session_id', 'in', trx.selectFrom('sessions').select('id').where('user_id', '=', id))
+          .execute();
+        await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+        await trx.deleteFrom('one_time_tokens').where('user_id', '=', id).execute();
+        return deleted.numDeletedRows > 0n;
+      });
+    },
+
+    async createSession(session: SessionRecord, firstToken: RefreshTokenRecord): Promise<void> {
+      if (dialect === 'postgres') {
+        await q
+          .with('new_session', (db) => db.insertInto('sessions').values(sessionToRow(session)).returning('id'))
+          .insertInto('refresh_tokens')
+          .values(refreshTokenToRow(firstToken))
+          .execute();
+        return;
+      }
+      await inTransaction(q, async (trx) => {
+        await trx.insertInto('sessions').values(sessionToRow(session)).execute();
+        await trx.insertInto('refresh_tokens').values(refreshTokenToRow(firstToken)).execute();
+      });
+    },
+
+    async findSession(id: string): Promise<SessionWithUser | null> {
+      const row = await q
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('sessions')
+        .select(USER_COLUMNS)
+        .where('sessions.id', '=', id)
+        .executeTakeFirst();
+      return row ? { session: rowToSession(row), user: joinedUser(row) } : null;
+    },
+
+    async listSessions(userId: string): Promise<SessionRecord[]> {
+      const rows = await q
+        .selectFrom('sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map(rowToSession);
+    },
+
+    async findRefreshToken(hash: string): Promise<RefreshTokenLookup | null> {
+      const row = await q
+        .selectFrom('refresh_tokens')
+        .innerJoin('sessions', 'sessions.id', 'refresh_tokens.session_id')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('sessions')
+        .select(USER_COLUMNS)
+        .select(['refresh_tokens.hash as t_hash', 'refresh_tokens.issued_at as t_issued_at', 'refresh_tokens.used_at as t_used_at'])
+        .where('refresh_tokens.hash', '=', hash)
+        .executeTakeFirst();
+      if (!row) return null;
+      return {
+        token: rowToRefreshToken({ hash: row.t_hash, session_id: row.id, issued_at: row.t_issued_at, used_at: row.t_used_at }),
+        session: rowToSession(row),
+        user: joinedUser(row),
+      };
+    },
+
+    async rotateRefreshToken(input: RotateRefreshTokenInput): Promise<boolean> {
+      const now = toMillis(input.now);
+      const next = refreshTokenToRow(input.next);
+      if (dialect === 'postgres') {
+        // One statement: the presented token is marked used only if still unused in a live
+        // session; a concurrent rotation waits on its row lock, then finds it used.
+        const inserted = await q
+          .with('used', (db) =>
+            db
+              .updateTable('refresh_tokens')
+              .set({ used_at: now })
+              .where('hash', '=', input.presentedHash)
+              .where('session_id', '=', input.sessionId)
+              .where('used_at', 'is', null)
+              .where(({ exists, selectFrom }) =>
+                exists(selectFrom('sessions').select('id').where('id', '=', input.sessionId).where('revoked_at', 'is', null)),
+              )
+              .returning('session_id'),
+          )
+          .with('touched', (db) =>
+            db
+              .updateTable('sessions')
+              .set({ last_used_at: now })
+              .where('id', 'in', db.selectFrom('used').select('session_id'))
+              .returning('id'),
+          )
+          .insertInto('refresh_tokens')
+          .columns(['hash', 'session_id', 'issued_at', 'used_at'])
+          .expression((db) =>
+            db
+              .selectFrom('used')
+              .select(({ cast, val }) => [
+                cast<string>(val(next.hash), 'varchar(255)').as('hash'),
+                'used.session_id',
+                cast<number>(val(next.issued_at), 'bigint').as('issued_at'),
+                cast<number | null>(val(next.used_at), 'bigint').as('used_at'),
+              ]),
+          )
+          .returning('hash')
+          .execute();
+        return inserted.length === 1;
+      }
+      return inTransaction(q, async (trx) => {
+        // Lock the family first, so rotations of one session queue up behind each other.
+        await trx
+          .updateTable('sessions')
+          .set({ last_used_at: now })
+          .where('id', '=', input.sessionId)
+          .where('revoked_at', 'is', null)
+          .execute();
+        const used = await trx
+          .updateTable('refresh_tokens')
+          .set({ used_at: now })
+          .where('hash', '=', input.presentedHash)
+          .where('session_id', '=', input.sessionId)
+          .where('used_at', 'is', null)
+          .where(({ exists, selectFrom }) =>
+            exists(selectFrom('sessions').select('id').where('id', '=', input.sessionId).where('revoked_at', 'is', null)),
+          )
+          .executeTakeFirst();
+        if (used.numUpdatedRows !== 1n) rollback(false);
+        await trx.insertInto('refresh_tokens').values(next).execute();
+        return true;
+      });
+    },
+
+    async revokeSession(sessionId: string, options: RevokeOptions): Promise<boolean> {
+      const result = await q
+        .updateTable('sessions')
+        .set({ revoked_at: toMillis(options.now), revoked_reason: options.reason })
+        .where('id', '=', sessionId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async revokeUserSessions(userId: string, options: RevokeUserSessionsOptions): Promise<number> {
+      let update = q
+        .updateTable('sessions')
+        .set({ revoked_at: toMillis(options.now), revoked_reason: options.reason })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null);
+      if (options.exceptSessionId !== undefined) update = update.where('id', '!=', options.exceptSessionId);
+      const result = await update.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    async createOneTimeToken(token: OneTimeTokenRecord): Promise<void> {
+      await inTransaction(q, async (trx) => {
+        // Locking the user serializes concurrent issues for one user, so that exactly one token
+        // stays usable (SQLite runs one write transaction at a time anyway).
+        if (dialect !== 'sqlite') await trx.selectFrom('users').select('id').where('id', '=', token.userId).forUpdate().execute();
+        await trx
+          .updateTable('one_time_tokens')
+          .set({ used_at: toMillis(token.createdAt) })
+          .where('user_id', '=', token.userId)
+          .where('purpose', '=', token.purpose)
+          .where('used_at', 'is', null)
+          .execute();
+        await trx.insertInto('one_time_tokens').values(oneTimeTokenToRow(token)).execute();
+      });
+    },
+
+    async findOneTimeToken(hash: string): Promise<OneTimeTokenRecord | null> {
+      const row = await q.selectFrom('one_time_tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
+      return row ? rowToOneTimeToken(row) : null;
+    },
+
+    async findActiveOneTimeToken(userId: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null> {
+      const row = await q
+        .selectFrom('one_time_tokens')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('purpose', '=', purpose)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', toMillis(now))
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? rowToOneTimeToken(row) : null;
+    },
+
+    async consumeOneTimeToken(hash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null> {
+      const consume = q
+        .updateTable('one_time_tokens')
+        .set({ used_at: toMillis(now) })
+        .where('hash', '=', hash)
+        .where('purpose', '=', purpose)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', toMillis(now));
+      let row;
+      if (hasReturning) {
+        row = await consume.returningAll().executeTakeFirst();
+      } else {
+        // The UPDATE alone decides the winner; nothing changes the row once it is used.
+        const result = await consume.executeTakeFirst();
+        if (result.numUpdatedRows !== 1n) return null;
+        row = await q.selectFrom('one_time_tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
+      }
+      // The record as it was before: only usedAt changed.
+      return row ? { ...rowToOneTimeToken(row), usedAt: null } : null;
+    },
+
+    async recordOneTimeTokenFailure(id: string, now: Date): Promise<number | null> {
+      function countFailure(db: Kysely<Database>) {
+        return (
+          db
+            .updateTable('one_time_tokens')
+            // used_at first: MySQL evaluates SET left to right, so it must still see the old count.
+            .set((eb) => ({
+              used_at: eb.case().when('attempts_left', '<=', 1).then(toMillis(now)).else(eb.ref('used_at').$castTo<number | null>()).end(),
+              attempts_left: eb('attempts_left', '-', 1),
+            }))
+            .where('id', '=', id)
+            .where('used_at', 'is', null)
+            .where('attempts_left', '>', 0)
+            .where('expires_at', '>', toMillis(now))
+        );
+      }
+      if (hasReturning) {
+        const row = await countFailure(q).returning('attempts_left').executeTakeFirst();
+        return row?.attempts_left == null ? null : Number(row.attempts_left);
+      }
+      // In one transaction, the row lock taken by the UPDATE keeps the count ours until we read it.
+      return inTransaction(q, async (trx) => {
+        const result = await countFailure(trx).executeTakeFirst();
+        if (result.numUpdatedRows !== 1n) return null;
+        const row = await trx.selectFrom('one_time_tokens').select('attempts_left').where('id', '=', id).executeTakeFirst();
+        return row?.attempts_left == null ? null : Number(row.attempts_left);
+      });
+    },
+
+    async voidOneTimeTokens(userId: string, purposes: readonly OneTimeTokenPurpose[], now: Date): Promise<number> {
+      if (purposes.length === 0) return 0;
+      const result = await q
+        .updateTable('one_time_tokens')
+        .set({ used_at: toMillis(now) })
+        .where('user_id', '=', userId)
+        .where('purpose', 'in', purposes)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+  };
+}

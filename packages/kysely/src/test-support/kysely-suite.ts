@@ -1,0 +1,236 @@
+// Test support, not part of the package: everything the Kysely stores must pass on one
+// database kind, registered by one call from each `kysely-store.<kind>.test.ts`.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { AuthError } from '@gatehouse/core';
+import type { RateLimitStore, Store, UserRecord } from '@gatehouse/core';
+import { runRateLimitStoreConformance, runStoreConformance } from '@gatehouse/core/testing';
+import { CamelCasePlugin } from 'kysely';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kyselyRateLimitStore, kyselyStore, migrateToLatest } from '../index.js';
+import { createTestDatabase } from './databases.js';
+import type { TestDatabase } from './databases.js';
+
+export type DatabaseKind = 'postgres' | 'mysql' | 'sqlite-file' | 'sqlite-memory';
+
+const LABELS: Record<DatabaseKind, string> = {
+  postgres: 'PostgreSQL',
+  mysql: 'MariaDB',
+  'sqlite-file': 'SQLite (file)',
+  'sqlite-memory': 'SQLite (:memory:)',
+};
+
+function user(overrides: Partial<UserRecord> = {}): UserRecord {
+  const now = new Date('2030-01-02T03:04:05.678Z');
+  return {
+    id: randomUUID(),
+    email: `kysely-${randomUUID()}@example.com`,
+    emailVerifiedAt: null,
+    passwordHash: null,
+    role: 'user',
+    status: 'active',
+    profile: {},
+    createdAt: now,
+    updatedAt: now,
+    lastLoginAt: null,
+    ...overrides,
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+/** Each Store and RateLimitStore method once, on its success path, as a flow calls it. */
+async function callEveryMethod(store: Store, limits: RateLimitStore, record: (method: string) => void, fresh: () => UserRecord): Promise<void> {
+  const at = (ms: number): Date => new Date(Date.UTC(2030, 0, 1) + ms);
+  const u = fresh();
+  record('createUser');
+  await store.createUser(u);
+  record('findUserById');
+  await store.findUserById(u.id);
+  record('findUserByEmail');
+  await store.findUserByEmail(u.email);
+  record('updateUser');
+  await store.updateUser(u.id, { lastLoginAt: at(1), updatedAt: at(1) });
+  const session = { id: randomUUID(), userId: u.id, createdAt: at(0), lastUsedAt: at(0), expiresAt: at(1e9), revokedAt: null, revokedReason: null, rotationKey: 'k', userAgent: null, ip: null };
+  const first = { hash: randomUUID(), sessionId: session.id, issuedAt: at(0), usedAt: null };
+  record('createSession');
+  await store.createSession(session, first);
+  record('findSession');
+  await store.findSession(session.id);
+  record('listSessions');
+  await store.listSessions(u.id);
+  record('findRefreshToken');
+  await store.findRefreshToken(first.hash);
+  record('rotateRefreshToken');
+  await store.rotateRefreshToken({ sessionId: session.id, presentedHash: first.hash, next: { ...first, hash: randomUUID(), issuedAt: at(2) }, now: at(2) });
+  record('revokeSession');
+  await store.revokeSession(session.id, { now: at(3), reason: 'logout' });
+  record('revokeUserSessions');
+  await store.revokeUserSessions(u.id, { now: at(3), reason: 'logout_all' });
+  const code = { id: randomUUID(), hash: randomUUID(), userId: u.id, purpose: 'email-verification-code' as const, createdAt: at(0), expiresAt: at(1e6), usedAt: null, attemptsLeft: 5, data: null };
+  record('createOneTimeToken');
+  await store.createOneTimeToken(code);
+  record('findOneTimeToken');
+  await store.findOneTimeToken(code.hash);
+  record('findActiveOneTimeToken');
+  await store.findActiveOneTimeToken(u.id, code.purpose, at(1));
+  record('recordOneTimeTokenFailure');
+  await store.recordOneTimeTokenFailure(code.id, at(1));
+  record('consumeOneTimeToken');
+  await store.consumeOneTimeToken(code.hash, code.purpose, at(2));
+  record('voidOneTimeTokens');
+  await store.voidOneTimeTokens(u.id, ['password-reset'], at(3));
+  record('deleteUser');
+  await store.deleteUser(u.id);
+  record('hit');
+  await limits.hit(`cost:${randomUUID()}`, 60_000, at(0));
+  record('peek');
+  await limits.peek('cost', at(0));
+  record('reset');
+  await limits.reset('cost');
+  record('end');
+}
+
+/** The "Query costs" table of the README: method → count of statements per dialect column. */
+function readmeCosts(): Map<string, Record<'sqlite' | 'postgres' | 'mysql', number>> {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const costs = new Map<string, Record<'sqlite' | 'postgres' | 'mysql', number>>();
+  for (const line of readme.split('\n')) {
+    const cells = /^\|\s*`(\w+)`\s*\|([^|]*)\|([^|]*)\|([^|]*)\|/.exec(line);
+    if (!cells) continue;
+    const count = (cell: string | undefined): number => Number(/\d+/.exec(cell ?? '')?.[0]);
+    costs.set(cells[1] ?? '', { sqlite: count(cells[2]), postgres: count(cells[3]), mysql: count(cells[4]) });
+  }
+  return costs;
+}
+
+/**
+ * Registers, for one database kind: a fresh database for the file (created and migrated before
+ * the first test, dropped after the last), the Store and RateLimitStore conformance suites, and
+ * the Kysely store's own promises.
+ */
+export function describeKyselyStores(kind: DatabaseKind): void {
+  const label = LABELS[kind];
+  let database: TestDatabase | undefined;
+  function db(): Kysely<any> {
+    if (database === undefined) throw new Error('no test database');
+    return database.db;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    await migrateToLatest(database.db);
+  });
+  afterAll(async () => {
+    await database?.destroy();
+  });
+
+  runStoreConformance({ name: `kyselyStore on ${label}`, createStore: () => kyselyStore(db()) });
+  runRateLimitStoreConformance({ name: `kyselyRateLimitStore on ${label}`, createStore: () => kyselyRateLimitStore(db()) });
+
+  describe(`kyselyStore on ${label}`, () => {
+    it('reports only the email index as EMAIL_TAKEN: a duplicate id is a database error', async () => {
+      const store = kyselyStore(db());
+      const first = user();
+      await store.createUser(first);
+      const error = await rejection(store.createUser(user({ id: first.id })));
+      expect(error).not.toBeInstanceOf(AuthError);
+      expect(error).toBeInstanceOf(Error);
+    });
+
+    it('reports a duplicate one-time token hash as a database error, not EMAIL_TAKEN', async () => {
+      const store = kyselyStore(db());
+      const owner = user();
+      await store.createUser(owner);
+      const token = { id: randomUUID(), hash: randomUUID(), userId: owner.id, purpose: 'password-reset' as const, createdAt: owner.createdAt, expiresAt: owner.createdAt, usedAt: null, attemptsLeft: null, data: null };
+      await store.createOneTimeToken(token);
+      expect(await rejection(store.createOneTimeToken({ ...token, id: randomUUID() }))).not.toBeInstanceOf(AuthError);
+    });
+
+    it('stores emails lower-cased, so the plain unique index is case-insensitive on every database', async () => {
+      const store = kyselyStore(db());
+      const mixed = user({ email: `Mixed.${randomUUID()}@Example.COM` });
+      await store.createUser(mixed);
+      expect((await store.findUserById(mixed.id))?.email).toBe(mixed.email.toLowerCase());
+    });
+
+    it('compares token hashes and rate-limit keys exactly: case matters, even on MySQL', async () => {
+      const store = kyselyStore(db());
+      const owner = user();
+      await store.createUser(owner);
+      const hash = `Aa${randomUUID()}`;
+      const token = { id: randomUUID(), hash, userId: owner.id, purpose: 'password-reset' as const, createdAt: owner.createdAt, expiresAt: owner.createdAt, usedAt: null, attemptsLeft: null, data: null };
+      await store.createOneTimeToken(token);
+      expect(await store.findOneTimeToken(hash.toLowerCase())).toBeNull();
+      expect(await store.findOneTimeToken(hash)).toEqual(token);
+
+      const limits = kyselyRateLimitStore(db());
+      const key = `Key:${randomUUID()}`;
+      const now = new Date('2030-01-01T00:00:00.000Z');
+      await limits.hit(key, 60_000, now);
+      expect((await limits.hit(key.toLowerCase(), 60_000, now)).count).toBe(1);
+    });
+
+    it('counts rate-limit keys longer than the key column like any other', async () => {
+      const limits = kyselyRateLimitStore(db());
+      const now = new Date('2030-01-01T00:00:00.000Z');
+      const long = `login:${'x'.repeat(2_000)}:${randomUUID()}`;
+      await limits.hit(long, 60_000, now);
+      expect(await limits.hit(long, 60_000, now)).toEqual({ count: 2, resetAt: new Date('2030-01-01T00:01:00.000Z') });
+      expect((await limits.hit(`${long}!`, 60_000, now)).count).toBe(1);
+      expect((await limits.peek(long, now))?.count).toBe(2);
+      await limits.reset(long);
+      expect(await limits.peek(long, now)).toBeNull();
+    });
+
+    it('keeps two table prefixes apart in one database', async () => {
+      await migrateToLatest(db(), { tablePrefix: 'other_' });
+      const ours = kyselyStore(db());
+      const theirs = kyselyStore(db(), { tablePrefix: 'other_' });
+      const shared = user();
+      await ours.createUser(shared);
+      expect(await theirs.findUserById(shared.id)).toBeNull();
+      await theirs.createUser({ ...shared, id: randomUUID() });
+      expect((await ours.findUserByEmail(shared.email))?.id).toBe(shared.id);
+    });
+
+    it("ignores the app's plugins on the Kysely instance (CamelCasePlugin)", async () => {
+      const camel = db().withPlugin(new CamelCasePlugin());
+      expect((await migrateToLatest(camel)).applied).toEqual([]);
+      const store = kyselyStore(camel);
+      const record = user({ lastLoginAt: new Date('2030-05-05T05:05:05.005Z') });
+      await store.createUser(record);
+      expect(await store.findUserById(record.id)).toEqual(record);
+    });
+
+    it('throws database failures as they are, never as an AuthError', async () => {
+      const unmigrated = kyselyStore(db(), { tablePrefix: 'missing_' });
+      expect(await rejection(unmigrated.findUserById(randomUUID()))).not.toBeInstanceOf(AuthError);
+      expect(await rejection(unmigrated.createUser(user()))).not.toBeInstanceOf(AuthError);
+    });
+
+    if (kind !== 'sqlite-memory') {
+      it('costs the number of statements the README says, method by method', async () => {
+        const dialect = kind === 'sqlite-file' ? 'sqlite' : kind;
+        const counts = new Map<string, number>();
+        let current = '';
+        const counting = database?.connect({ onQuery: () => counts.set(current, (counts.get(current) ?? 0) + 1) });
+        if (counting === undefined) throw new Error('no test database');
+        await callEveryMethod(kyselyStore(counting), kyselyRateLimitStore(counting), (method) => (current = method), user);
+        const documented = readmeCosts();
+        const measured = Object.fromEntries([...documented.keys()].map((method) => [method, counts.get(method) ?? 0]));
+        const expected = Object.fromEntries([...documented].map(([method, cost]) => [method, cost[dialect]]));
+        expect(documented.size).toBe(21);
+        expect(measured).toEqual(expected);
+      });
+    }
+  });
+}

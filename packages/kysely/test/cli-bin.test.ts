@@ -1,0 +1,28 @@
+// Build-output test: runs the published bin, dist/cli.js, in a plain Node process as
+// `pnpm exec gatehouse-kysely` would, so it needs `pnpm build` first (`pnpm test` does it).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  // Checked in each test, so a missing build fails every test instead of skipping them.
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run pnpm build first (pnpm test builds before testing)`);
+  const { status, stdout, stderr } = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  return { status, stdout, stderr };
+}
+
+describe('the gatehouse-kysely bin', () => {
+  it.each(['sqlite', 'postgres', 'mysql'])('prints the checked-in %s schema', (dialect) => {
+    const expected = readFileSync(new URL(`../src/__snapshots__/schema.${dialect}.sql`, import.meta.url), 'utf8');
+    expect(run('sql', '--dialect', dialect)).toEqual({ status: 0, stdout: expected, stderr: '' });
+  });
+
+  it('exits with 2 and the usage on a bad dialect', () => {
+    const { status, stdout, stderr } = run('sql', '--dialect', 'oracle');
+    expect({ status, stdout }).toEqual({ status: 2, stdout: '' });
+    expect(stderr).toContain('Usage: gatehouse-kysely sql');
+  });
+});
