@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'testing/index': 'src/testing/index.ts',
+    'http/index': 'src/http/index.ts',
+    'http/testing/index': 'src/http/testing/index.ts',
+  },
   format: ['esm'],
   dts: true,
   clean: true,

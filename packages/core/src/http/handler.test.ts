@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { createAuth } from '../create-auth.js';
+import { fakeClock } from '../memory/fake-clock.js';
+import { memoryStore } from '../memory/memory-store.js';
+import { argon2Hasher } from '../password/argon2-hasher.js';
+import type { Store } from '../ports/store.js';
+import { createHttpHandler } from './handler.js';
+import type { HttpOptions } from './options.js';
+
+function setup(options: HttpOptions = {}, store: Store = memoryStore()) {
+  const clock = fakeClock(Date.UTC(2026, 0, 1));
+  const auth = createAuth({
+    store,
+    secret: 'test-secret-'.padEnd(32, 'x'),
+    appUrl: 'https://app.example.com',
+    hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
+    clock,
+    emailVerification: { requiredForLogin: false },
+  });
+  const http = createHttpHandler(auth, options);
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const response = await http.handle({ method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), ip: '192.0.2.1' });
+    return { ...response, json: JSON.parse(response.body ?? 'null') };
+  };
+  return { auth, clock, http, post };
+}
+
+const credentials = { email: 'ada@example.com', password: 'Correct-Horse-9' };
+
+describe('createHttpHandler', () => {
+  it('refreshes with the body’s refresh token even when a stale access token rides along (accessTokenRefresh)', async () => {
+    const t = setup({ accessTokenRefresh: true });
+    const registered = await t.post('/register', credentials);
+    t.clock.advance(16 * 60_000);
+    const response = await t.post('/token/refresh', { refreshToken: registered.json.data.tokens.refreshToken }, { authorization: `Bearer ${registered.json.data.tokens.accessToken}` });
+    expect(response.status).toBe(200);
+    expect(response.json.data.tokens.refreshToken).toEqual(expect.any(String));
+  });
+
+  it('reissues an access token for a live session, and never for an expired token', async () => {
+    const t = setup({ accessTokenRefresh: true });
+    const { json } = await t.post('/register', credentials);
+    const fresh = await t.post('/token/refresh', {}, { authorization: `Bearer ${json.data.tokens.accessToken}` });
+    expect(fresh.status).toBe(200);
+    expect(Object.keys(fresh.json.data.tokens).sort()).toEqual(['accessToken', 'expiresIn', 'tokenType']);
+    t.clock.advance(16 * 60_000);
+    expect((await t.post('/token/refresh', {}, { authorization: `Bearer ${json.data.tokens.accessToken}` })).status).toBe(401);
+  });
+
+  it('answers HEAD like GET without a body, and OPTIONS with Allow', async () => {
+    const t = setup();
+    const head = await t.http.handle({ method: 'HEAD', path: '/openapi.json', headers: {} });
+    expect(head.status).toBe(200);
+    expect(head.body).toBeNull();
+    const options = await t.http.handle({ method: 'OPTIONS', path: '/profile', headers: {} });
+    expect(options.status).toBe(204);
+    expect(options.headers.allow).toBe('GET, HEAD, PATCH, PUT, OPTIONS');
+  });
+
+  it('answers 503 from authenticate when the store is down, not 401', async () => {
+    const healthy = memoryStore();
+    let down = false;
+    const store: Store = Object.assign(Object.create(healthy) as Store, {
+      findSession: async (id: string) => {
+        if (down) throw new Error('connection reset');
+        return healthy.findSession(id);
+      },
+    });
+    const t = setup({}, store);
+    const { json } = await t.post('/register', credentials);
+    down = true;
+    const result = await t.http.authenticate({ headers: { authorization: `Bearer ${json.data.tokens.accessToken}` } });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.response.status).toBe(503);
+  });
+
+  it('spells retryAfter in the default error envelope in the wire casing', async () => {
+    const t = setup({ casing: 'snake' });
+    let last = await t.post('/login', { ...credentials, password: 'Wrong-Horse-1' });
+    for (let attempt = 0; attempt < 5; attempt++) last = await t.post('/login', { ...credentials, password: 'Wrong-Horse-1' });
+    expect(last.status).toBe(429);
+    expect(last.json.error).toMatchObject({ code: 'RATE_LIMITED', retry_after: expect.any(Number) });
+    expect(last.headers['retry-after']).toBe(String(last.json.error.retry_after));
+  });
+
+  it('reports a body problem from an adapter with the contract’s status', async () => {
+    const t = setup();
+    const response = await t.http.handle({ method: 'POST', path: '/login', headers: {}, body: { problem: 'too_large' } });
+    expect(response.status).toBe(413);
+    expect(t.http.reject('NOT_FOUND').status).toBe(404);
+  });
+});

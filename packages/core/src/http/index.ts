@@ -1,0 +1,28 @@
+// @gatehouse/core/http: the framework-free HTTP contract that every adapter maps. For adapter
+// authors and for apps on a Fetch API runtime; Express, Fastify and Hono apps use
+// @gatehouse/express, @gatehouse/fastify or @gatehouse/hono instead.
+export { createHttpHandler } from './handler.js';
+export type { AuthenticateResult, HttpHandler, ResolvedRoute } from './handler.js';
+export { createFetchHandler, toFetchResponse } from './fetch-handler.js';
+export type { FetchConnectionInfo, FetchHandlerOptions } from './fetch-handler.js';
+export { readBody } from './read-body.js';
+export { HTTP_STATUS_BY_CODE } from './errors.js';
+export type { HttpErrorCode, HttpErrorDetails } from './errors.js';
+export { DEFAULT_PATHS } from './options.js';
+export type {
+  HeaderCheck,
+  HttpOptions,
+  HttpSuccess,
+  LinkRedirectOptions,
+  RefreshCookieOptions,
+  RequestMapContext,
+  ResponseMapContext,
+  RouteData,
+  RouteId,
+  RouteOptions,
+  RoutesOptions,
+} from './options.js';
+export { DEFAULT_BODY_LIMIT } from './resolve-options.js';
+export type { HttpMethod, RouteAuth } from './routes.js';
+export type { SessionJson, TokensJson, UserJson } from './serialize.js';
+export type { BodyProblem, HttpHeaders, HttpRequest, HttpRequestBody, HttpResponse } from './types.js';

@@ -1,0 +1,123 @@
+import type { Auth, Identity } from '@gatehouse/core';
+import { createHttpHandler, readBody, type BodyProblem, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+
+declare global {
+  // Express reads its request type from this global namespace; `requireAuth` fills `auth`.
+  namespace Express {
+    interface Request {
+      /** Who is calling, set by Gatehouse's `requireAuth` (absent on routes it does not guard). */
+      auth?: Identity;
+    }
+  }
+}
+
+/** Options of {@link gatehouse} and {@link requireAuth}: the HTTP contract's options. */
+export type GatehouseExpressOptions = HttpOptions;
+
+/**
+ * What {@link gatehouse} returns, for `app.use(path, …)`: the routes, and an error handler that
+ * turns the errors of a body parser the app installed before them (`express.json()`) into
+ * Gatehouse's error responses.
+ */
+export type GatehouseRouter = [RequestHandler, ErrorRequestHandler];
+
+// body-parser's error types, as express.json() and friends report them.
+const BODY_ERRORS: Record<string, BodyProblem> = {
+  'entity.parse.failed': 'malformed',
+  'entity.verify.failed': 'malformed',
+  'entity.too.large': 'too_large',
+  'request.size.invalid': 'malformed',
+  'charset.unsupported': 'unsupported_media_type',
+  'encoding.unsupported': 'unsupported_media_type',
+};
+
+function write(res: Response, response: HttpResponse): void {
+  res.statusCode = response.status;
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  res.end(response.body ?? undefined);
+}
+
+/** The body as the app left it: already read by a body parser (`express.json()`), or still to read. */
+async function requestBody(req: Request, limit: number): Promise<HttpRequestBody | undefined> {
+  const consumed = (req as Request & { _body?: boolean })._body === true || (req.complete && !req.readable);
+  if (consumed) return { parsed: req.body as unknown };
+  return readBody(req, limit);
+}
+
+/**
+ * The Gatehouse routes for an Express 4 or 5 app, to mount under a path of your choice. Works
+ * whether or not the app installed `express.json()` before it.
+ *
+ * @throws TypeError when an option is invalid.
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createAuth, memoryStore } from '@gatehouse/core';
+ * import { gatehouse, requireAuth } from '@gatehouse/express';
+ *
+ * const auth = createAuth({ store: memoryStore(), secret: process.env.GATEHOUSE_SECRET ?? 'a-secret-of-at-least-32-bytes-long!!', appUrl: 'https://app.example.com' });
+ * const app = express();
+ * app.use('/auth', gatehouse(auth));
+ * app.get('/orders', requireAuth(auth), (req, res) => {
+ *   res.json({ userId: req.auth?.userId });
+ * });
+ * ```
+ */
+export function gatehouse<P>(auth: Auth<P>, options?: GatehouseExpressOptions): GatehouseRouter {
+  const http = createHttpHandler(auth, options);
+
+  async function answer(req: Request, res: Response, body: HttpRequestBody | undefined, ip: string | undefined): Promise<void> {
+    const response = await http.handle({ method: req.method, path: req.url, headers: req.headers, body, ip, basePath: req.baseUrl });
+    // The rest of a body over the cap is never read: the connection cannot be reused.
+    if (body !== undefined && typeof body === 'object' && 'problem' in body && body.problem === 'too_large') res.setHeader('connection', 'close');
+    write(res, response);
+  }
+
+  function gatehouseRoutes(req: Request, res: Response, next: NextFunction): void {
+    const ip = req.socket.remoteAddress;
+    requestBody(req, http.bodyLimit)
+      .then((body) => answer(req, res, body, ip))
+      .catch(next);
+  }
+
+  function gatehouseBodyErrors(error: unknown, req: Request, res: Response, next: NextFunction): void {
+    const type = (error as { type?: unknown } | null)?.type;
+    const problem = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+    if (problem === undefined) {
+      next(error);
+      return;
+    }
+    answer(req, res, { problem }, req.socket?.remoteAddress).catch(next);
+  }
+
+  return [gatehouseRoutes, gatehouseBodyErrors];
+}
+
+/**
+ * Middleware that lets a request through only with a valid access token
+ * (`Authorization: Bearer`), and sets `req.auth` to the caller's identity. Otherwise it answers
+ * 401 with `WWW-Authenticate: Bearer` (503 when the store is down).
+ *
+ * @throws TypeError when an option is invalid.
+ * @example
+ * ```ts
+ * import { requireAuth } from '@gatehouse/express';
+ * app.get('/me/orders', requireAuth(auth), (req, res) => {
+ *   res.json({ userId: req.auth?.userId });
+ * });
+ * ```
+ */
+export function requireAuth<P>(auth: Auth<P>, options?: GatehouseExpressOptions): RequestHandler {
+  const http = createHttpHandler(auth, options);
+  return function gatehouseRequireAuth(req: Request, res: Response, next: NextFunction): void {
+    http
+      .authenticate({ headers: req.headers })
+      .then((result) => {
+        if (!result.ok) return write(res, result.response);
+        req.auth = result.identity;
+        next();
+      })
+      .catch(next);
+  };
+}

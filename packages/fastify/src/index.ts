@@ -1,0 +1,2 @@
+export { gatehouse, requireAuth } from './gatehouse.js';
+export type { GatehouseFastifyOptions } from './gatehouse.js';

@@ -1,0 +1,68 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { argon2Hasher, createAuth, memoryStore, type Auth } from '@gatehouse/core';
+import type { HttpOptions } from '@gatehouse/core/http';
+import { runHttpContract, type MountedApp } from '@gatehouse/core/http/testing';
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { gatehouse, requireAuth, type GatehouseEnv } from './index.js';
+
+function app(auth: Auth, options: HttpOptions): Hono<GatehouseEnv> {
+  const root = new Hono<GatehouseEnv>();
+  root.route('/auth', gatehouse(auth, options));
+  root.get('/protected', requireAuth(auth, options), (c) => c.json({ userId: c.var.auth.userId, sessionId: c.get('auth').sessionId }));
+  return root;
+}
+
+// In process, with the bindings @hono/node-server hands each request as `c.env`.
+const nodeBindings = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
+runHttpContract({
+  name: 'hono (app.request)',
+  mount: (auth, options): MountedApp => ({ fetch: async (path, init) => app(auth, options).request(path, init, nodeBindings) }),
+});
+
+// On a real @hono/node-server.
+runHttpContract({
+  name: 'hono on @hono/node-server',
+  async mount(auth, options): Promise<MountedApp> {
+    const server = serve({ fetch: app(auth, options).fetch, port: 0, hostname: '127.0.0.1' });
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    return {
+      fetch: (path, init) => fetch(`http://127.0.0.1:${port}${path}`, init),
+      close: () =>
+        new Promise<void>((resolve) => {
+          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+          server.close(() => resolve());
+        }),
+    };
+  },
+});
+
+describe('@gatehouse/hono', () => {
+  it('works below a mount path with parameters', async () => {
+    const auth = createAuth({ store: memoryStore(), secret: 'test-secret-'.padEnd(32, 'x'), hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }), emailVerification: { requiredForLogin: false } });
+    const root = new Hono();
+    root.route('/tenants/:tenant/auth', gatehouse(auth));
+    const response = await root.request('/tenants/acme/auth/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ada@example.com', password: 'Correct-Horse-9' }),
+    });
+    expect(response.status).toBe(201);
+    const document = (await (await root.request('/tenants/acme/auth/openapi.json')).json()) as { servers: { url: string }[] };
+    expect(document.servers).toEqual([{ url: '/tenants/acme/auth' }]);
+  });
+
+  it('uses clientAddress on runtimes other than Node', async () => {
+    const auth = createAuth({ store: memoryStore(), secret: 'test-secret-'.padEnd(32, 'x'), hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }), emailVerification: { requiredForLogin: false } });
+    const root = new Hono();
+    root.route('/auth', gatehouse(auth, { clientAddress: () => '198.51.100.4' }));
+    const registered = (await (
+      await root.request('/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', password: 'Correct-Horse-9' }) })
+    ).json()) as { data: { tokens: { accessToken: string } } };
+    const sessions = (await (await root.request('/auth/sessions', { headers: { authorization: `Bearer ${registered.data.tokens.accessToken}` } })).json()) as { data: { sessions: { ip: string }[] } };
+    expect(sessions.data.sessions[0]?.ip).toBe('198.51.100.4');
+  });
+});
