@@ -41,6 +41,14 @@ export interface EmailVerificationOptions {
   codeTtl?: Duration;
   /** Wrong guesses before a code is void (default 5). */
   codeAttempts?: number;
+  /**
+   * Characters codes are drawn from (default `ABCDEFGHJKLMNPQRSTUVWXYZ23456789`: no 0/O or
+   * 1/I, so a code read from a phone cannot be misread). `'0123456789'` gives numeric codes;
+   * keep `codeLength` at 6 or more then, since the guess limits are what protect them.
+   */
+  codeAlphabet?: string;
+  /** Characters in a code (default 6). */
+  codeLength?: number;
   /** Path of the app's page (or Gatehouse route) that the emailed link opens, under `appUrl` (default `/auth/verify-email`); the token is added as a last path segment. */
   linkPath?: string;
 }
@@ -116,6 +124,14 @@ export interface AuthConfig<P extends ProfileSchema = typeof defaultProfileSchem
     maxPerUser?: number;
     /** Skip the per-request session check: faster, but logout takes effect only when the access token expires (default `false`). */
     stateless?: boolean;
+    /**
+     * Rotate the refresh token on every use (default `true`: each token works once, and a
+     * replay ends the session). `false` keeps one refresh token for the whole session, for
+     * clients of APIs that never hand out a new one (reference contract 000); the session
+     * then ends `idleTtl` after login (capped by `absoluteTtl`), and a stolen refresh token
+     * is not detected by reuse.
+     */
+    rotateRefreshTokens?: boolean;
   };
   /** Password rules (default: 8–128 characters, upper + lower + digit, common and personal passwords refused). */
   password?: Partial<PasswordPolicy>;
@@ -137,7 +153,14 @@ export interface ResolvedConfig {
   defaultRole: string;
   profileSchema: ProfileSchema;
   accessToken: { ttl: number; issuer: string; audience: string; clockSkew: number; cacheSize: number };
-  session: { idleTtl: number; absoluteTtl: number; refreshGraceWindow: number; maxPerUser: number | null; stateless: boolean };
+  session: {
+    idleTtl: number;
+    absoluteTtl: number;
+    refreshGraceWindow: number;
+    maxPerUser: number | null;
+    stateless: boolean;
+    rotateRefreshTokens: boolean;
+  };
   password: PasswordPolicy;
   emailVerification: {
     method: 'link' | 'code' | 'both';
@@ -146,6 +169,8 @@ export interface ResolvedConfig {
     linkTtl: number;
     codeTtl: number;
     codeAttempts: number;
+    codeAlphabet: string;
+    codeLength: number;
     linkPath: string;
   };
   passwordReset: { ttl: number; linkPath: string };
@@ -249,6 +274,7 @@ const configSchema = z.object({
       refreshGraceWindow: duration('session.refreshGraceWindow', 300).default(10),
       maxPerUser: z.number().int().min(1).nullable().default(null),
       stateless: z.boolean().default(false),
+      rotateRefreshTokens: z.boolean().default(true),
     })
     .prefault({}),
   password: z
@@ -272,6 +298,12 @@ const configSchema = z.object({
       linkTtl: duration('emailVerification.linkTtl').default(86_400),
       codeTtl: duration('emailVerification.codeTtl').default(600),
       codeAttempts: z.number().int().min(1).max(20).default(5),
+      codeAlphabet: z
+        .string()
+        .regex(/^[A-Z0-9]+$/, 'must be upper-case letters and digits (codes are compared upper-cased)')
+        .refine((value) => new Set(value).size === value.length && value.length >= 10, { message: 'must have at least 10 distinct characters, each once' })
+        .default('ABCDEFGHJKLMNPQRSTUVWXYZ23456789'),
+      codeLength: z.number().int().min(6).max(12).default(6),
       linkPath: relativePath.default('/auth/verify-email'),
     })
     .prefault({}),

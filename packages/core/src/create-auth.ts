@@ -8,6 +8,7 @@ import { login, type LoginInput, type LoginResult } from './flows/login.js';
 import { logout, logoutAll, type LogoutAllInput, type LogoutInput } from './flows/logout.js';
 import { getProfile, updateProfile, type GetProfileInput } from './flows/profile.js';
 import { refresh, type RefreshInput, type RefreshResult } from './flows/refresh.js';
+import { reissueAccessToken, type ReissueAccessTokenInput, type ReissueAccessTokenResult } from './flows/reissue-access-token.js';
 import { register, type RegisterInput, type RegisterResult } from './flows/register.js';
 import { listSessions, revokeSession, type ListSessionsInput, type RevokeSessionInput, type SessionInfo } from './flows/sessions.js';
 import { verifyEmail, type VerifyEmailInput, type VerifyEmailResult } from './flows/verify-email.js';
@@ -41,6 +42,8 @@ export interface Auth<P = Record<string, unknown>> {
   login(input: LoginInput): Promise<LoginResult<P>>;
   /** Rotates a refresh token; see {@link refresh}. */
   refresh(input: RefreshInput): Promise<RefreshResult<P>>;
+  /** A new access token for the live session of a valid one, without a refresh token; see {@link reissueAccessToken}. */
+  reissueAccessToken(input: ReissueAccessTokenInput): Promise<ReissueAccessTokenResult<P>>;
   /** Ends the caller's session; see {@link logout}. */
   logout(input: LogoutInput): Promise<void>;
   /** Ends every session of a user; see {@link logoutAll}. */
@@ -143,6 +146,7 @@ export function createAuth<S extends ProfileSchema = typeof defaultProfileSchema
     register: (input) => register(context, input) as Promise<RegisterResult<P>>,
     login: (input) => login(context, input) as Promise<LoginResult<P>>,
     refresh: (input) => refresh(context, input) as Promise<RefreshResult<P>>,
+    reissueAccessToken: (input) => reissueAccessToken(context, input) as Promise<ReissueAccessTokenResult<P>>,
     logout: (input) => logout(context, input),
     logoutAll: (input) => logoutAll(context, input),
     authenticate: (accessToken) => authenticate(context, accessToken),

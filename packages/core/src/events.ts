@@ -35,6 +35,8 @@ export type AuthEvent =
   | (EventBase & { type: 'session.created'; userId: string; sessionId: string })
   | (EventBase & { type: 'session.ended'; userId: string; sessionId: string | null; reason: SessionEndReason; count: number })
   | (EventBase & { type: 'refresh_token.rotated'; userId: string; sessionId: string })
+  | (EventBase & { type: 'refresh_token.used'; userId: string; sessionId: string })
+  | (EventBase & { type: 'access_token.reissued'; userId: string; sessionId: string })
   | (EventBase & { type: 'refresh_token.grace_retry'; userId: string; sessionId: string })
   | (EventBase & { type: 'refresh_token.reused'; userId: string; sessionId: string })
   | (EventBase & { type: 'password.rehashed'; userId: string })

@@ -14,6 +14,8 @@ export { login } from './flows/login.js';
 export type { LoginInput, LoginResult } from './flows/login.js';
 export { refresh } from './flows/refresh.js';
 export type { RefreshInput, RefreshResult } from './flows/refresh.js';
+export { reissueAccessToken } from './flows/reissue-access-token.js';
+export type { ReissueAccessTokenInput, ReissueAccessTokenResult } from './flows/reissue-access-token.js';
 export { logout, logoutAll } from './flows/logout.js';
 export type { LogoutAllInput, LogoutInput } from './flows/logout.js';
 export { authenticate } from './flows/authenticate.js';
@@ -35,7 +37,7 @@ export type { ChangePasswordInput } from './flows/change-password.js';
 export { confirmEmailChange, requestEmailChange } from './flows/change-email.js';
 export type { ConfirmEmailChangeInput, ConfirmEmailChangeResult, RequestEmailChangeInput } from './flows/change-email.js';
 export type { AuthUser } from './lib/users.js';
-export type { TokenPair } from './lib/sessions.js';
+export type { AccessGrant, TokenPair } from './lib/sessions.js';
 
 export { normalizeEmail } from './email.js';
 export { defaultProfileSchema } from './profile.js';

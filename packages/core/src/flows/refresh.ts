@@ -23,7 +23,8 @@ export interface RefreshResult<P = Record<string, unknown>> {
  *
  * Each refresh token works once. Presenting one that was already exchanged ends the whole
  * session (theft detection), except within the grace window, where a client's concurrent retry
- * receives the same successor the first request got, so the family never forks.
+ * receives the same successor the first request got, so the family never forks. With
+ * `session.rotateRefreshTokens: false` the same refresh token is handed back instead.
  *
  * @throws AuthError `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REFRESH_TOKEN_REUSED`, `ACCOUNT_DISABLED`.
  */
@@ -37,6 +38,11 @@ export async function refresh(ctx: AuthContext, input: RefreshInput): Promise<Re
   if (session.revokedAt !== null) throw new AuthError('TOKEN_INVALID');
   if (!isSessionLive(ctx, session, now)) throw new AuthError('TOKEN_EXPIRED');
   if (user.status === 'disabled') throw new AuthError('ACCOUNT_DISABLED');
+
+  if (!ctx.config.session.rotateRefreshTokens && found.token.usedAt === null) {
+    ctx.emit({ type: 'refresh_token.used', userId: user.id, sessionId: session.id, at: now, ip: input.ip });
+    return { user: toAuthUser(user), tokens: await tokenPair(ctx, user, session, refreshToken, now) };
+  }
 
   const successor = nextRefreshToken(session, refreshToken);
   if (found.token.usedAt === null) {

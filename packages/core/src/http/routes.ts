@@ -138,7 +138,7 @@ export function routeTable<P>(auth: Auth<P>, profileSchema: z.ZodObject, options
       async handle({ body, cookieToken, bearerToken, meta, tokens }) {
         const refreshToken = body.refreshToken ?? cookieToken;
         if (refreshToken === undefined && options.accessTokenRefresh && bearerToken !== undefined) {
-          const pair = await reissueAccessToken(auth, bearerToken);
+          const pair = await reissueAccessToken(auth, bearerToken, meta);
           return { data: { tokens: tokens(pair) }, tokens: pair };
         }
         const result = await auth.refresh({ refreshToken: text(refreshToken), ...meta });

@@ -3,11 +3,8 @@ import { AuthError } from '../errors.js';
 import type { OneTimeTokenPurpose, OneTimeTokenRecord } from '../ports/store.js';
 import { randomCode, randomToken, randomUUID, safeEqual, sha256 } from './crypto.js';
 
-/** Characters of a short code: no 0/O or 1/I, so a code read aloud or typed from a phone cannot be misread. */
+/** The default characters of a short code: no 0/O or 1/I, so a code read aloud or typed from a phone cannot be misread. */
 export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-/** Characters in a short code: 32^6, about a billion codes, against at most a handful of guesses each. */
-export const CODE_LENGTH = 6;
 
 /** What a single-use token is issued for. */
 export interface IssueTokenOptions {
@@ -54,7 +51,9 @@ export async function issueLinkToken(ctx: AuthContext, options: IssueTokenOption
  * SHA-256. The store voids the user's older codes of the same purpose in the same step.
  */
 export async function issueCode(ctx: AuthContext, options: IssueTokenOptions & { attempts: number }): Promise<string> {
-  const code = randomCode(ctx.random, CODE_ALPHABET, CODE_LENGTH);
+  // 32^6 by default, about a billion codes, against at most a handful of guesses each.
+  const { codeAlphabet, codeLength } = ctx.config.emailVerification;
+  const code = randomCode(ctx.random, codeAlphabet, codeLength);
   await ctx.store.createOneTimeToken({ ...record(ctx, options), hash: codeHash(options.userId, options.purpose, code), attemptsLeft: options.attempts });
   return code;
 }

@@ -2,17 +2,21 @@ import type { AuthContext, RequestMeta } from '../context.js';
 import type { SessionRecord, UserRecord } from '../ports/store.js';
 import { hmacSha256, randomToken, randomUUID, sha256 } from './crypto.js';
 
-/** Access and refresh tokens handed to a client. */
-export interface TokenPair {
+/** An access token handed to a client. */
+export interface AccessGrant {
   accessToken: string;
-  refreshToken: string;
   tokenType: 'Bearer';
   /** Seconds until the access token expires. */
   expiresIn: number;
   accessTokenExpiresAt: Date;
+  sessionId: string;
+}
+
+/** Access and refresh tokens handed to a client. */
+export interface TokenPair extends AccessGrant {
+  refreshToken: string;
   /** When the refresh token stops working if unused (idle lifetime, capped by the absolute one). */
   refreshTokenExpiresAt: Date;
-  sessionId: string;
 }
 
 /** When a session ends if nothing else happens: idle lifetime from its last use, capped by its absolute end. */
@@ -35,18 +39,21 @@ export function nextRefreshToken(session: SessionRecord, token: string): string 
   return hmacSha256(session.rotationKey, token);
 }
 
-/** Signs an access token for a session and returns the pair with the given refresh token. */
-export async function tokenPair(ctx: AuthContext, user: UserRecord, session: SessionRecord, refreshToken: string, now: Date): Promise<TokenPair> {
+/** Signs a new access token for a session. */
+export async function accessGrant(ctx: AuthContext, user: UserRecord, session: SessionRecord, now: Date): Promise<AccessGrant> {
   const signed = await ctx.accessTokens.sign({ userId: user.id, sessionId: session.id, role: user.role, jti: randomToken(ctx.random, 16) }, now);
   return {
     accessToken: signed.token,
-    refreshToken,
     tokenType: 'Bearer',
     expiresIn: Math.round((signed.expiresAt.getTime() - now.getTime()) / 1000),
     accessTokenExpiresAt: signed.expiresAt,
-    refreshTokenExpiresAt: sessionEndsAt(ctx, session),
     sessionId: session.id,
   };
+}
+
+/** Signs an access token for a session and returns the pair with the given refresh token. */
+export async function tokenPair(ctx: AuthContext, user: UserRecord, session: SessionRecord, refreshToken: string, now: Date): Promise<TokenPair> {
+  return { ...(await accessGrant(ctx, user, session, now)), refreshToken, refreshTokenExpiresAt: sessionEndsAt(ctx, session) };
 }
 
 /**

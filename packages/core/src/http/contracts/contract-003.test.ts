@@ -46,7 +46,8 @@ const config = {
     phoneNumber: z.string().max(32).optional(),
     profileImage: z.object({ name: z.string(), link: z.url() }).optional(),
   }),
-  emailVerification: { method: 'code' as const, requiredForLogin: false },
+  // The contract shows numeric codes ("123456").
+  emailVerification: { method: 'code' as const, requiredForLogin: false, codeAlphabet: '0123456789' },
 };
 
 const app3 = { 'Api-Token': 'test-api-token', channel: 'web' };
@@ -67,7 +68,9 @@ describe('reference contract 003', () => {
     expect(register.json.data.user).toMatchObject({ role: 'USER', status: 'PENDING' });
     const token = register.json.data.token as string;
 
-    const verify = await app.send('POST', '/api/auth/verify-email', { headers: app3, token, body: { verificationCode: await app.mailedCode('user@example.com') } });
+    const mailedCode = await app.mailedCode('user@example.com');
+    expect(mailedCode).toMatch(/^\d{6}$/);
+    const verify = await app.send('POST', '/api/auth/verify-email', { headers: app3, token, body: { verificationCode: mailedCode } });
     expect(verify.status).toBe(200);
     expect(verify.json).toEqual({ statusCode: 200, message: 'Email verified successfully', data: { user: { uuid: expect.any(String), status: 'ACTIVE', emailVerifiedAt: '2026-01-01T12:00:00.000Z' } } });
 

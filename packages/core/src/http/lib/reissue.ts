@@ -1,21 +1,13 @@
 import type { Auth } from '../../create-auth.js';
-import { AuthError } from '../../errors.js';
-import { isSessionLive, tokenPair, type TokenPair } from '../../lib/sessions.js';
+import type { RequestMeta } from '../../context.js';
+import type { TokenPair } from '../../lib/sessions.js';
 
 /**
- * A new access token for the live session of a still-valid access token (the refresh route's
- * `accessTokenRefresh` mode). The session's idle and absolute lifetimes still bound it; the
- * refresh-token family is not touched, so the pair's `refreshToken` is empty and never sent.
- *
- * @throws AuthError `TOKEN_INVALID` or `TOKEN_EXPIRED` for a token `authenticate` refuses.
+ * The refresh route's `accessTokenRefresh` mode: a new access token for the session of a
+ * still-valid one (see `auth.reissueAccessToken`). No refresh token travels: the pair's
+ * `refreshToken` is empty, which the handler reads as "send none, set no cookie".
  */
-export async function reissueAccessToken<P>(auth: Auth<P>, accessToken: string): Promise<TokenPair> {
-  const identity = await auth.authenticate(accessToken);
-  const ctx = auth.context;
-  const now = ctx.clock.now();
-  const found = await ctx.store.findSession(identity.sessionId);
-  if (!found || found.user.id !== identity.userId || found.user.status === 'disabled' || !isSessionLive(ctx, found.session, now)) {
-    throw new AuthError('TOKEN_INVALID', 'The session has ended.');
-  }
-  return { ...(await tokenPair(ctx, found.user, found.session, '', now)), refreshToken: '' };
+export async function reissueAccessToken<P>(auth: Auth<P>, accessToken: string, meta: RequestMeta): Promise<TokenPair> {
+  const { tokens } = await auth.reissueAccessToken({ accessToken, ...meta });
+  return { ...tokens, refreshToken: '', refreshTokenExpiresAt: tokens.accessTokenExpiresAt };
 }
