@@ -74,6 +74,17 @@ describe('login', () => {
     await expect(t.auth.refresh({ refreshToken: tokens.refreshToken })).rejects.toMatchObject({ code: 'ACCOUNT_DISABLED' });
   });
 
+  it('does not rehash (or write) a hash already at the current parameters: needsRehash stays synchronous through the port guard', async () => {
+    const t = testAuth();
+    const { userId } = await registeredUser(t);
+    const stored = (await t.store.findUserById(userId))?.passwordHash;
+    const hashesBefore = t.hasher.calls.hash;
+    await t.auth.login({ email: 'ada@example.com', password: PASSWORD });
+    expect(t.hasher.calls.hash).toBe(hashesBefore);
+    expect((await t.store.findUserById(userId))?.passwordHash).toBe(stored);
+    expect(t.events.some((e) => e.type === 'password.rehashed')).toBe(false);
+  });
+
   it('rehashes a hash made below the current parameters on successful login', async () => {
     const weak = argon2Hasher({ memoryCost: 512, timeCost: 1 });
     const t = testAuth();

@@ -5,20 +5,26 @@ import type { Logger } from '../ports/logger.js';
  * Wraps every method of a port so that an infrastructure failure (a driver error, a timeout)
  * becomes `SERVICE_UNAVAILABLE`, with the original error kept as `cause` and logged, never in
  * a message. `AuthError`s thrown on purpose by the port (e.g. `EMAIL_TAKEN`) pass through.
+ * A synchronous method (`PasswordHasher.needsRehash`) stays synchronous.
  */
 export function guardPort<T extends object>(port: T, name: string, logger: Logger): T {
   const guarded: Record<string, unknown> = {};
   for (const key of methodNames(port)) {
     const method = (port as Record<string, unknown>)[key];
     if (typeof method !== 'function') continue;
-    guarded[key] = async (...args: unknown[]): Promise<unknown> => {
+    const fail = (error: unknown): never => {
+      if (error instanceof AuthError) throw error;
+      logger.error(`gatehouse: ${name}.${key} failed`, { error });
+      throw new AuthError('SERVICE_UNAVAILABLE', undefined, { cause: error });
+    };
+    guarded[key] = (...args: unknown[]): unknown => {
+      let result: unknown;
       try {
-        return await method.apply(port, args);
+        result = method.apply(port, args);
       } catch (error) {
-        if (error instanceof AuthError) throw error;
-        logger.error(`gatehouse: ${name}.${key} failed`, { error });
-        throw new AuthError('SERVICE_UNAVAILABLE', undefined, { cause: error });
+        fail(error);
       }
+      return result instanceof Promise ? result.catch(fail) : result;
     };
   }
   return guarded as T;
