@@ -49,10 +49,19 @@ describe('@gatehouse/hono', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'ada@example.com', password: 'Correct-Horse-9' }),
-    });
+    }, nodeBindings);
     expect(response.status).toBe(201);
     const document = (await (await root.request('/tenants/acme/auth/openapi.json')).json()) as { servers: { url: string }[] };
     expect(document.servers).toEqual([{ url: '/tenants/acme/auth' }]);
+  });
+
+  it('refuses the auth routes with 503 CLIENT_ADDRESS_UNKNOWN where it cannot learn the client address', async () => {
+    const auth = createAuth({ store: memoryStore(), secret: 'test-secret-'.padEnd(32, 'x'), logger: { warn() {}, error() {} } });
+    const root = new Hono();
+    root.route('/auth', gatehouse(auth));
+    const response = await root.request('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', password: 'Correct-Horse-9' }) });
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('CLIENT_ADDRESS_UNKNOWN');
   });
 
   it('uses clientAddress on runtimes other than Node', async () => {

@@ -21,6 +21,15 @@ export interface LoginResult<P = Record<string, unknown>> {
 }
 
 /**
+ * The keys {@link login} counts its rules under, for a normalized email and the client's
+ * {@link clientKey} (`null` when called without an address, e.g. from a CLI). The HTTP layer
+ * reads the same keys for its `RateLimit-*` headers.
+ */
+export function loginRateLimitKeys(email: string, client: string | null): { loginPerIp: string | null; login: string } {
+  return { loginPerIp: client, login: `${email}|${client ?? 'direct'}` };
+}
+
+/**
  * Checks an email and password and starts a session.
  *
  * An unknown email costs the same hashing work as a wrong password and fails the same way.
@@ -35,9 +44,9 @@ export interface LoginResult<P = Record<string, unknown>> {
 export async function login(ctx: AuthContext, input: LoginInput): Promise<LoginResult> {
   const { email, password } = parseInput(loginSchema, input);
   const now = ctx.clock.now();
-  const client = clientKey(input.ip);
-  if (client !== null) await limit(ctx, 'loginPerIp', client, now);
-  await limit(ctx, 'login', `${email}|${client ?? 'direct'}`, now);
+  const keys = loginRateLimitKeys(email, clientKey(input.ip));
+  if (keys.loginPerIp !== null) await limit(ctx, 'loginPerIp', keys.loginPerIp, now);
+  await limit(ctx, 'login', keys.login, now);
 
   const locked = await isLockedOut(ctx, email, now);
   const user = locked ? null : await ctx.store.findUserByEmail(email);

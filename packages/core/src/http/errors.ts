@@ -14,6 +14,7 @@ export type HttpErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'ORIGIN_NOT_ALLOWED'
   | 'HEADER_REQUIRED'
+  | 'CLIENT_ADDRESS_UNKNOWN'
   | 'INTERNAL_ERROR';
 
 /**
@@ -42,6 +43,9 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = {
   METHOD_NOT_ALLOWED: 405,
   ORIGIN_NOT_ALLOWED: 403,
   HEADER_REQUIRED: 400,
+  // The server, not the client, is at fault (an adapter or runtime that gives no socket
+  // address), and refusing beats sharing one rate-limit budget among every client.
+  CLIENT_ADDRESS_UNKNOWN: 503,
   INTERNAL_ERROR: 500,
 };
 
@@ -54,6 +58,7 @@ export const HTTP_ERROR_MESSAGES: Readonly<Record<Exclude<HttpErrorCode, AuthErr
   METHOD_NOT_ALLOWED: 'Method not allowed.',
   ORIGIN_NOT_ALLOWED: 'This origin may not make this request.',
   HEADER_REQUIRED: 'A required header is missing or invalid.',
+  CLIENT_ADDRESS_UNKNOWN: 'The server cannot tell the address of this client, so it cannot apply its rate limits and refuses the request.',
   INTERNAL_ERROR: 'Something went wrong. Try again later.',
 };
 

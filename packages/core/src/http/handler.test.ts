@@ -85,7 +85,7 @@ describe('createHttpHandler', () => {
 
   it('reports a body problem from an adapter with the contract’s status', async () => {
     const t = setup();
-    const response = await t.http.handle({ method: 'POST', path: '/login', headers: {}, body: { problem: 'too_large' } });
+    const response = await t.http.handle({ method: 'POST', path: '/login', headers: {}, body: { problem: 'too_large' }, ip: '192.0.2.1' });
     expect(response.status).toBe(413);
     expect(t.http.reject('NOT_FOUND').status).toBe(404);
   });

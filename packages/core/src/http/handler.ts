@@ -2,12 +2,13 @@ import type { Auth } from '../create-auth.js';
 import { AuthError, type FieldIssue } from '../errors.js';
 import type { Identity } from '../flows/authenticate.js';
 import type { TokenPair } from '../lib/sessions.js';
-import { limit } from '../rate-limit/limiter.js';
 import { clientKey } from '../rate-limit/client-key.js';
+import { loginSchema } from '../schemas.js';
 import { HTTP_ERROR_MESSAGES, type HttpErrorCode, type HttpErrorDetails } from './errors.js';
 import { isPlainObject, keysFromWire, keysToWire, toJsonValue, toSnake } from './lib/casing.js';
 import { resolveClientIp } from './lib/client-ip.js';
 import { clearedCookie, readCookie, refreshCookie } from './lib/cookies.js';
+import { countPerIp, noteLogin, noteRefusal, rateLimitHeaders, rateLimitTrail, type RateLimitTrail } from './lib/rate-limit-headers.js';
 import { safeRedirect } from './lib/redirect.js';
 import { openApiDocument, routeSchemas } from './openapi.js';
 import type { HttpOptions, RouteId, RouteOptions } from './options.js';
@@ -33,7 +34,15 @@ export interface ResolvedRoute {
 
 /** The HTTP contract, ready for an adapter: routing, parsing, errors and envelopes in one place. */
 export interface HttpHandler {
-  /** Answers one request. Never throws: unexpected failures become a generic 500, logged. */
+  /**
+   * Answers one request. Never throws: unexpected failures become a generic 500, logged.
+   *
+   * Every route but the standard documents (`jwks`, `openapi`) counts against the per-IP rate
+   * limit and answers `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (on the
+   * login route, for the most restrictive of the per-IP and login rules). A request without a
+   * client address (`ip`) is refused with `CLIENT_ADDRESS_UNKNOWN` (503) rather than counted in
+   * a budget shared by every client.
+   */
   handle(request: HttpRequest): Promise<HttpResponse>;
   /** Checks `Authorization: Bearer` for an app's own routes (`requireAuth`). */
   authenticate(request: Pick<HttpRequest, 'headers'>): Promise<AuthenticateResult>;
@@ -135,6 +144,21 @@ function poisoned(value: unknown, depth = 0): boolean {
   return false;
 }
 
+/** Deepest nesting a request body may have: auth bodies are flat, and deeper input only costs stack. */
+const MAX_BODY_DEPTH = 32;
+
+/** True when `value` nests objects or arrays deeper than `max` (checked without recursion). */
+function nestedTooDeep(value: unknown, max: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= max) return true;
+    for (const item of Object.values(current)) pending.push([item, depth + 1]);
+  }
+  return false;
+}
+
 function parseJson(text: string): unknown {
   return JSON.parse(text, (key, value: unknown) => {
     // Refused rather than dropped, as Fastify does: such a body is an attack, not a mistake.
@@ -164,6 +188,24 @@ export function createHttpHandler<P>(auth: Auth<P>, options?: HttpOptions): Http
   const { routes, casing, cookie } = resolved;
   const ctx = auth.context;
   let openapiDocument: Record<string, unknown> | undefined;
+  let reportedMissingAddress = false;
+  const rules = ctx.config.rateLimits.rules;
+
+  /** Whether a route's limits need the client's address: the per-IP rule, and on login its two rules. */
+  function needsClientAddress(route: RouteDefinition): boolean {
+    return rules.perIp !== null || (route.id === 'login' && (rules.login !== null || rules.loginPerIp !== null));
+  }
+
+  function refuseWithoutAddress(): never {
+    if (!reportedMissingAddress) {
+      reportedMissingAddress = true;
+      resolved.logger.error(
+        'gatehouse: a request reached the auth routes without a client address, so rate limits cannot apply; it was refused with CLIENT_ADDRESS_UNKNOWN (503). ' +
+          'Pass the socket address as `ip` (Hono on runtimes other than Node: the `clientAddress` option; createFetchHandler: `{ ip }` as its second argument).',
+      );
+    }
+    throw new HttpFailure('CLIENT_ADDRESS_UNKNOWN');
+  }
 
   function routeOptions(id: RouteId | null): RouteOptions<never> {
     return (id === null ? undefined : resolved.routeOptions[id]) ?? {};
@@ -250,6 +292,7 @@ export function createHttpHandler<P>(auth: Auth<P>, options?: HttpOptions): Http
       if (body.parsed === undefined) return {};
       if (!isJsonContentType(contentType)) throw new HttpFailure('UNSUPPORTED_MEDIA_TYPE');
       // Parsed by the app's own body parser (with its own limit): hold it to ours too.
+      if (nestedTooDeep(body.parsed, MAX_BODY_DEPTH)) throw new HttpFailure('MALFORMED_BODY');
       if (!Number.isFinite(declared) && utf8.encode(JSON.stringify(body.parsed) ?? '').byteLength > resolved.bodyLimit) throw new HttpFailure('PAYLOAD_TOO_LARGE');
       if (poisoned(body.parsed)) throw new HttpFailure('MALFORMED_BODY');
       return body.parsed;
@@ -258,11 +301,14 @@ export function createHttpHandler<P>(auth: Auth<P>, options?: HttpOptions): Http
     if (bytes.byteLength > resolved.bodyLimit) throw new HttpFailure('PAYLOAD_TOO_LARGE');
     if (bytes.byteLength === 0) return {};
     if (!isJsonContentType(contentType)) throw new HttpFailure('UNSUPPORTED_MEDIA_TYPE');
+    let parsed: unknown;
     try {
-      return parseJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      parsed = parseJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     } catch {
       throw new HttpFailure('MALFORMED_BODY');
     }
+    if (nestedTooDeep(parsed, MAX_BODY_DEPTH)) throw new HttpFailure('MALFORMED_BODY');
+    return parsed;
   }
 
   function fromWire(value: unknown, route: RouteDefinition, request: HttpRequest): Record<string, unknown> {
@@ -350,6 +396,14 @@ export function createHttpHandler<P>(auth: Auth<P>, options?: HttpOptions): Http
   }
 
   async function handle(request: HttpRequest): Promise<HttpResponse> {
+    const trail = rateLimitTrail();
+    const response = await respond(request, trail);
+    if (trail.counted.length === 0 && trail.login === null && trail.refused === null) return response;
+    const limits = await rateLimitHeaders(ctx, trail, ctx.clock.now());
+    return Object.keys(limits).length === 0 ? response : { ...response, headers: { ...response.headers, ...limits } };
+  }
+
+  async function respond(request: HttpRequest, trail: RateLimitTrail): Promise<HttpResponse> {
     let route: RouteDefinition | null = null;
     let usedCookie = false;
     let query = new URLSearchParams();
@@ -381,8 +435,12 @@ export function createHttpHandler<P>(auth: Auth<P>, options?: HttpOptions): Http
 
       if (route.raw) return finish(method, await rawDocument(route, request.basePath ?? ''));
 
-      const key = clientKey(ip);
-      if (key !== null) await limit(ctx, 'perIp', key, ctx.clock.now());
+      // The keys never hold the path: the per-IP rule is one budget across every route, and the
+      // login rules count the normalized email and the client. Whatever spelling of a path the
+      // router accepts (`//login/`, `/login?x`), it is the same route and the same budgets.
+      const client = clientKey(ip);
+      if (client !== null) await countPerIp(ctx, trail, client, ctx.clock.now());
+      else if (needsClientAddress(route)) refuseWithoutAddress();
       if (!route.link) checkRequiredHeaders(request);
       const cookieToken = checkOrigin(request, method);
       const raw = BODY_METHODS.has(method) ? readBody(request) : {};
@@ -393,6 +451,11 @@ export function createHttpHandler<P>(auth: Auth<P>, options?: HttpOptions): Http
       const token = bearer !== null && 'token' in bearer ? bearer.token : undefined;
       const body = BODY_METHODS.has(method) ? fromWire(raw, route, request) : {};
       checkConfirmation(route, body);
+      if (route.id === 'login') {
+        // Only input the flow accepts reaches its limits; the flow normalizes the email the same way.
+        const input = loginSchema.safeParse({ email: body.email, password: body.password });
+        if (input.success) noteLogin(trail, input.data.email, client);
+      }
       usedCookie = route.id === 'refresh' && body.refreshToken === undefined && cookieToken !== undefined;
       const includeRefreshToken = cookie === null;
       const call: RouteCall = {
@@ -411,6 +474,7 @@ export function createHttpHandler<P>(auth: Auth<P>, options?: HttpOptions): Http
       if (redirected) return { ...redirected, headers: { ...redirected.headers, ...cookies } };
       return finish(method, success(route, outcome.data, cookies));
     } catch (error) {
+      noteRefusal(trail, error);
       const id: RouteId | null = route?.id ?? null;
       if (error instanceof HttpFailureAuth) return authFailure(error, id);
       if (route) {

@@ -21,7 +21,10 @@ export interface HttpRequest {
   path: string;
   headers: HttpHeaders;
   body?: HttpRequestBody | undefined;
-  /** The address of the TCP peer (the socket), never a header: `trustProxy` decides about headers. */
+  /**
+   * The address of the TCP peer (the socket), never a header: `trustProxy` decides about headers.
+   * The rate-limited routes need it: without it they answer `CLIENT_ADDRESS_UNKNOWN` (503).
+   */
   ip?: string | undefined;
   /** Where the routes are mounted, e.g. `/auth`; used for the OpenAPI document's server URL. */
   basePath?: string | undefined;

@@ -42,6 +42,31 @@ export async function limit(ctx: AuthContext, rule: RateLimitRuleName, key: stri
   return { limit: resolved.limit, remaining: resolved.limit - state.count, resetSeconds };
 }
 
+/** A rule's state as {@link peekLimit} reads it. */
+export interface RateLimitPeek extends RateLimitResult {
+  /** True when the window holds more hits than the rule allows: a hit now would be refused. */
+  exceeded: boolean;
+}
+
+/**
+ * Reads the state of `rule` for `key` without counting a hit, for `RateLimit-*` headers about a
+ * rule a flow counted. A key with no live window has its whole budget left. Best effort: returns
+ * `null` when the rule is off or the store cannot say, and never throws.
+ */
+export async function peekLimit(ctx: AuthContext, rule: RateLimitRuleName, key: string, now: Date): Promise<RateLimitPeek | null> {
+  const resolved = ctx.config.rateLimits.rules[rule];
+  if (!resolved) return null;
+  let state: RateLimitState | null;
+  try {
+    state = await ctx.rateLimitStore.peek(`${rule}:${key}`, now);
+  } catch {
+    return null;
+  }
+  if (state === null) return { limit: resolved.limit, remaining: resolved.limit, resetSeconds: Math.max(1, Math.ceil(resolved.windowMs / 1000)), exceeded: false };
+  const resetSeconds = Math.max(1, Math.ceil((state.resetAt.getTime() - now.getTime()) / 1000));
+  return { limit: resolved.limit, remaining: Math.max(0, resolved.limit - state.count), resetSeconds, exceeded: state.count > resolved.limit };
+}
+
 /** True while the account is locked out (failures over the threshold in the current window); counts nothing. */
 export async function isLockedOut(ctx: AuthContext, accountKey: string, now: Date): Promise<boolean> {
   const lockout = ctx.config.rateLimits.lockout;

@@ -30,6 +30,8 @@ export interface TestDatabase {
   dialect: SqlDialect;
   /** A pool on the fresh database. */
   db: Kysely<any>;
+  /** The connection URL of the fresh database (PostgreSQL only), for another process to connect with. */
+  url?: string;
   /** Opens another, independent pool on the same database (a second app process). */
   connect(options?: ConnectOptions): Kysely<any>;
   /** Closes every pool it opened and drops the database. */
@@ -65,6 +67,7 @@ async function postgresDatabase(): Promise<TestDatabase> {
   };
   return {
     dialect: 'postgres',
+    url: url.href,
     db: connect(),
     connect,
     async destroy() {
