@@ -206,6 +206,28 @@ function duration(label: string, max = Number.POSITIVE_INFINITY): z.ZodType<numb
   });
 }
 
+// Every method of the Store port: a store missing one fails here, not at the first flow that needs it.
+const STORE_METHODS: readonly (keyof Store)[] = [
+  'createUser',
+  'findUserById',
+  'findUserByEmail',
+  'updateUser',
+  'deleteUser',
+  'createSession',
+  'findSession',
+  'listSessions',
+  'findRefreshToken',
+  'rotateRefreshToken',
+  'revokeSession',
+  'revokeUserSessions',
+  'createOneTimeToken',
+  'findOneTimeToken',
+  'findActiveOneTimeToken',
+  'consumeOneTimeToken',
+  'recordOneTimeTokenFailure',
+  'voidOneTimeTokens',
+];
+
 const keyMaterial = z.union([z.string(), z.custom<KeyObject>((value) => value instanceof KeyObject), z.record(z.string(), z.unknown())]);
 const relativePath = z.string().regex(/^\/[^/\\]/, 'must be a path starting with a single "/"');
 const templateNames = Object.keys(defaultEmailTemplates) as (keyof EmailTemplates)[];
@@ -232,7 +254,7 @@ const rateLimitsSchema = z
   .default({});
 
 const configSchema = z.object({
-  store: port<Store>('Store', ['createUser', 'findUserByEmail', 'createSession', 'rotateRefreshToken', 'consumeOneTimeToken']),
+  store: port<Store>('Store', STORE_METHODS),
   mailer: port<Mailer>('Mailer', ['send']).optional(),
   rateLimitStore: port<RateLimitStore>('RateLimitStore', ['hit', 'peek', 'reset']).optional(),
   clock: port<Clock>('Clock', ['now']).optional(),

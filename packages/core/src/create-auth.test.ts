@@ -21,6 +21,8 @@ describe('createAuth', () => {
     expect(configError({ store: memoryStore() })).toMatch(/give `secret`.*or `keys`/);
     expect(configError({ secret: TEST_SECRET })).toMatch(/store: must be a Store/);
     expect(configError({ store: {}, secret: TEST_SECRET })).toMatch(/store: must be a Store \(an object with createUser\(\)/);
+    const { voidOneTimeTokens: _missing, ...incomplete } = memoryStore();
+    expect(configError({ store: incomplete, secret: TEST_SECRET })).toMatch(/store: must be a Store .*voidOneTimeTokens\(\)/);
     expect(configError({ store: memoryStore(), secret: TEST_SECRET, appUrl: 'app.example.com' })).toMatch(/appUrl: must be an absolute http\(s\) URL/);
     expect(configError({ store: memoryStore(), secret: TEST_SECRET, accessToken: { ttl: '15 minutes' } })).toMatch(/accessToken.ttl/);
     expect(configError({ store: memoryStore(), secret: TEST_SECRET, password: { minLength: 20, maxLength: 10 } })).toMatch(/minLength must not exceed maxLength/);
