@@ -32,6 +32,15 @@ const BODY_ERRORS: Record<string, BodyProblem> = {
   'encoding.unsupported': 'unsupported_media_type',
 };
 
+/**
+ * An error the app's body parser raised while reading the stream itself (a corrupt gzip,
+ * deflate or br body: zlib's error, passed on with status 400 and no body-parser type).
+ */
+function bodyStreamError(error: unknown): boolean {
+  const { status, code, errno } = (error ?? {}) as { status?: unknown; code?: unknown; errno?: unknown };
+  return status === 400 && typeof errno === 'number' && typeof code === 'string' && /^(?:Z_|ERR_)/.test(code);
+}
+
 function write(res: Response, response: HttpResponse): void {
   res.statusCode = response.status;
   for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
@@ -83,7 +92,7 @@ export function gatehouse<P>(auth: Auth<P>, options?: GatehouseExpressOptions): 
 
   function gatehouseBodyErrors(error: unknown, req: Request, res: Response, next: NextFunction): void {
     const type = (error as { type?: unknown } | null)?.type;
-    const problem = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+    const problem = typeof type === 'string' ? BODY_ERRORS[type] : bodyStreamError(error) ? 'malformed' : undefined;
     if (problem === undefined) {
       next(error);
       return;

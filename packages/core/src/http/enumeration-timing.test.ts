@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { createAuth } from '../create-auth.js';
+import { fakeClock } from '../memory/fake-clock.js';
+import { memoryStore } from '../memory/memory-store.js';
+import { createFetchHandler } from './fetch-handler.js';
+
+const PASSWORD = 'Correct-Horse-9';
+const WARM_UP = 3;
+const SAMPLES = 25;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+describe('login timing does not tell accounts apart (statistical)', () => {
+  // A statistical test: medians of interleaved samples, so a burst of load on the machine moves
+  // both sides alike; one retry absorbs the rare run where it does not.
+  it('answers an unknown address and a wrong password for a real account in the same time, with the default argon2id hasher (ratio of medians 0.8–1.25)', { retry: 1, timeout: 30_000 }, async () => {
+    // The default hasher (argon2id m=19456 KiB, t=2, p=1); no rate limits or lockout, which would end the sampling early.
+    const auth = createAuth({ store: memoryStore(), secret: 'test-secret-'.padEnd(32, 'x'), clock: fakeClock(Date.UTC(2026, 0, 1, 12)), rateLimits: false, emailVerification: { requiredForLogin: false } });
+    const fetchHandler = createFetchHandler(auth, { basePath: '/auth' });
+    await auth.register({ email: 'ada@example.com', password: PASSWORD });
+    expect((await auth.context.store.findUserByEmail('ada@example.com'))?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+
+    const bodies = new Set<string>();
+    async function attempt(email: string, password: string): Promise<number> {
+      const request = new Request('http://127.0.0.1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+      const started = performance.now();
+      const response = await fetchHandler(request, { ip: '127.0.0.1' });
+      const body = await response.text();
+      const elapsed = performance.now() - started;
+      expect(response.status).toBe(401);
+      bodies.add(body);
+      return elapsed;
+    }
+
+    let n = 0;
+    const unknown = (): Promise<number> => attempt(`nobody${n++}@example.com`, `Wrong-Horse-${n}`);
+    const wrong = (): Promise<number> => attempt('ada@example.com', `Wrong-Horse-${n++}`);
+    // Warm-up: the dummy hash is computed on the first unknown address, and the JIT settles.
+    for (let i = 0; i < WARM_UP; i++) {
+      await unknown();
+      await wrong();
+    }
+    const times = { unknown: [] as number[], wrong: [] as number[] };
+    for (let i = 0; i < SAMPLES; i++) {
+      // Alternate which goes first, so neither side always follows the other.
+      if (i % 2 === 0) {
+        times.unknown.push(await unknown());
+        times.wrong.push(await wrong());
+      } else {
+        times.wrong.push(await wrong());
+        times.unknown.push(await unknown());
+      }
+    }
+    const medians = { unknown: median(times.unknown), wrong: median(times.wrong) };
+    const ratio = medians.unknown / medians.wrong;
+    const summary = `medians: unknown address ${medians.unknown.toFixed(1)} ms, wrong password ${medians.wrong.toFixed(1)} ms, ratio ${ratio.toFixed(3)}`;
+    expect(bodies.size, 'one body for both').toBe(1);
+    expect(ratio, summary).toBeGreaterThanOrEqual(0.8);
+    expect(ratio, summary).toBeLessThanOrEqual(1.25);
+  });
+});
