@@ -544,6 +544,15 @@ export async function jsonFileStore(options: JsonFileStoreOptions): Promise<Json
       });
     },
 
+    releaseOneTimeToken(hash, usedAt) {
+      return mutate((draft) => {
+        const token = draft.oneTimeTokens[hash];
+        if (!token || token.usedAt !== ms(usedAt)) return unchanged(false);
+        token.usedAt = null;
+        return changed(true);
+      });
+    },
+
     recordOneTimeTokenFailure(id, now) {
       return mutate((draft) => {
         const token = findOneTimeTokenRowById(draft, id);

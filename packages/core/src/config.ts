@@ -224,6 +224,7 @@ const STORE_METHODS: readonly (keyof Store)[] = [
   'findOneTimeToken',
   'findActiveOneTimeToken',
   'consumeOneTimeToken',
+  'releaseOneTimeToken',
   'recordOneTimeTokenFailure',
   'voidOneTimeTokens',
 ];

@@ -372,6 +372,16 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
       return row ? { ...rowToOneTimeToken(row), usedAt: null } : null;
     },
 
+    async releaseOneTimeToken(hash: string, usedAt: Date): Promise<boolean> {
+      const result = await q
+        .updateTable('one_time_tokens')
+        .set({ used_at: null })
+        .where('hash', '=', hash)
+        .where('used_at', '=', toMillis(usedAt))
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+
     async recordOneTimeTokenFailure(id: string, now: Date): Promise<number | null> {
       function countFailure(db: Kysely<Database>) {
         return (

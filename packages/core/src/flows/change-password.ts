@@ -2,11 +2,13 @@ import { z } from 'zod';
 import type { AuthContext, RequestMeta } from '../context.js';
 import { AuthError, type FieldIssue } from '../errors.js';
 import { safeEqual } from '../lib/crypto.js';
+import { commitNewPassword } from '../lib/commit-password.js';
 import { reauthenticate } from '../lib/reauthenticate.js';
 import { profileWords, requireActiveUser } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
 import { notifyPasswordChanged } from '../mail/notices.js';
 import { checkPassword } from '../password/policy.js';
+import type { UserRecord } from '../ports/store.js';
 import { passwordInputSchema } from '../schemas.js';
 
 /** Input of {@link changePassword}: the caller's identity (from the access token) and both passwords. */
@@ -51,11 +53,17 @@ export async function changePassword(ctx: AuthContext, input: ChangePasswordInpu
   if (weak.length > 0) throw new AuthError('WEAK_PASSWORD', undefined, { fields: weak });
 
   const passwordHash = await ctx.hasher.hash(newPassword);
-  const updated = await ctx.store.updateUser(user.id, { passwordHash, updatedAt: now });
-  if (!updated) throw new AuthError('UNAUTHENTICATED');
-  const count = await ctx.store.revokeUserSessions(user.id, { now, reason: 'password_changed', exceptSessionId: input.sessionId });
-  await ctx.store.voidOneTimeTokens(user.id, ['password-reset'], now);
+  const notify = (changed: UserRecord): Promise<void> => notifyPasswordChanged(ctx, { user: changed, reason: 'change', at: now });
+  const { user: updated, count } = await commitNewPassword(ctx, {
+    user,
+    patch: { passwordHash, updatedAt: now },
+    reason: 'password_changed',
+    exceptSessionId: input.sessionId,
+    now,
+    notify,
+  });
   ctx.emit({ type: 'password.changed', userId: user.id, at: now, ip: input.ip });
   ctx.emit({ type: 'session.ended', userId: user.id, sessionId: null, reason: 'password_changed', count, at: now, ip: input.ip });
-  await notifyPasswordChanged(ctx, { user: updated, reason: 'change', at: now });
+  await notify(updated);
+  await ctx.store.voidOneTimeTokens(user.id, ['password-reset'], now);
 }

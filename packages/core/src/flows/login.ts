@@ -77,7 +77,16 @@ export async function login(ctx: AuthContext, input: LoginInput): Promise<LoginR
     ctx.emit({ type: 'password.rehashed', userId: user.id, at: now });
   }
   const tokens = await startSession(ctx, user, input, now);
-  const updated = (await ctx.store.updateUser(user.id, patch)) ?? { ...user, ...patch };
+  // The password was proved against the hash read above. A password change that ran since
+  // then (it ends every session after writing the new hash) may have missed the session just
+  // started: read the hash again, and give up the session if it is not the one proved.
+  const current = await ctx.store.findUserById(user.id);
+  if (current?.passwordHash !== user.passwordHash || current.status === 'disabled') {
+    await ctx.store.revokeSession(tokens.sessionId, { now, reason: 'password_changed' });
+    ctx.emit({ type: 'login.failed', reason: 'wrong_password', userId: user.id, at: now, ip: input.ip });
+    throw new AuthError('INVALID_CREDENTIALS');
+  }
+  const updated = (await ctx.store.updateUser(user.id, patch)) ?? { ...current, ...patch };
   ctx.emit({ type: 'login.succeeded', userId: user.id, sessionId: tokens.sessionId, at: now, ip: input.ip });
   return { user: toAuthUser(updated), tokens };
 }

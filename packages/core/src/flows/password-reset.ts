@@ -2,14 +2,15 @@ import { z } from 'zod';
 import type { AuthContext, RequestMeta } from '../context.js';
 import { AuthError } from '../errors.js';
 import { sha256 } from '../lib/crypto.js';
-import { consumeLinkToken, issueLinkToken, tokenError, tokenStoreDecoy } from '../lib/one-time-tokens.js';
+import { commitNewPassword } from '../lib/commit-password.js';
+import { issueLinkToken, tokenStoreDecoy } from '../lib/one-time-tokens.js';
 import { profileWords } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
 import { deliver } from '../mail/deliver.js';
 import { queryLink } from '../mail/links.js';
 import { notifyPasswordChanged } from '../mail/notices.js';
 import { checkPassword } from '../password/policy.js';
-import type { OneTimeTokenPurpose, UserPatch } from '../ports/store.js';
+import type { OneTimeTokenPurpose, UserPatch, UserRecord } from '../ports/store.js';
 import { emailSchema, passwordInputSchema, tokenInputSchema } from '../schemas.js';
 import { clearLockout, limit } from '../rate-limit/limiter.js';
 import { addressCheckPurposes } from './send-verification.js';
@@ -98,9 +99,9 @@ export async function requestPasswordReset(ctx: AuthContext, input: RequestPassw
 export async function confirmPasswordReset(ctx: AuthContext, input: ConfirmPasswordResetInput): Promise<void> {
   const { token, password } = parseInput(confirmPasswordResetSchema, input);
   const now = ctx.clock.now();
-  // Looked up first, only to judge the password against the right account; the token is
-  // consumed atomically below, after the (slow) hashing.
-  const found = await ctx.store.findOneTimeToken(sha256(token));
+  // Looked up first, to judge the password against the right account before any change.
+  const hash = sha256(token);
+  const found = await ctx.store.findOneTimeToken(hash);
   if (!found || found.purpose !== PURPOSE) throw new AuthError('TOKEN_INVALID');
   if (found.expiresAt.getTime() <= now.getTime()) throw new AuthError('TOKEN_EXPIRED');
   if (found.usedAt !== null) throw new AuthError('TOKEN_INVALID');
@@ -114,23 +115,47 @@ export async function confirmPasswordReset(ctx: AuthContext, input: ConfirmPassw
   if (weak.length > 0) throw new AuthError('WEAK_PASSWORD', undefined, { fields: weak });
 
   const passwordHash = await ctx.hasher.hash(password);
-  const consumed = await consumeLinkToken(ctx, token, PURPOSE, now);
-  if (!consumed.ok) throw tokenError(consumed.reason);
+  // Claimed first, so that of concurrent uses exactly one makes the change, and the one told
+  // "success" is the one whose password is stored.
+  const claimed = await claimToken(ctx, hash, now);
+  if (!claimed) throw new AuthError('TOKEN_INVALID');
 
-  const patch: UserPatch = { passwordHash, updatedAt: now };
+  const patch: UserPatch & { passwordHash: string } = { passwordHash, updatedAt: now };
   const verifies = user.emailVerifiedAt === null;
   if (verifies) patch.emailVerifiedAt = now;
   if (verifies && user.status === 'pending') patch.status = 'active';
-  const updated = await ctx.store.updateUser(user.id, patch);
-  if (!updated) throw new AuthError('TOKEN_INVALID');
+  const notify = (changed: UserRecord): Promise<void> => notifyPasswordChanged(ctx, { user: changed, reason: 'reset', at: now });
+  let committed: { user: UserRecord; count: number };
+  try {
+    committed = await commitNewPassword(ctx, { user, patch, reason: 'password_reset', now, notify });
+  } catch (error) {
+    // Nothing lost: unless the new password made it in, the token is given back for a retry.
+    const stored = await ctx.store.findUserById(user.id).catch(() => null);
+    if (stored?.passwordHash !== passwordHash) await ctx.store.releaseOneTimeToken(hash, now).catch(() => false);
+    throw error;
+  }
+  const { user: updated, count } = committed;
 
-  const count = await ctx.store.revokeUserSessions(user.id, { now, reason: 'password_reset' });
-  // A lockout must never keep the owner out once they have proved control of the address.
-  await clearLockout(ctx, updated.email);
-  const verification = addressCheckPurposes('verification');
-  await ctx.store.voidOneTimeTokens(user.id, verifies ? [PURPOSE, verification.link, verification.code] : [PURPOSE], now);
   if (verifies) ctx.emit({ type: 'email.verified', userId: user.id, at: now, ip: input.ip });
   ctx.emit({ type: 'password.reset', userId: user.id, at: now, ip: input.ip });
   ctx.emit({ type: 'session.ended', userId: user.id, sessionId: null, reason: 'password_reset', count, at: now, ip: input.ip });
-  await notifyPasswordChanged(ctx, { user: updated, reason: 'reset', at: now });
+  await notify(updated);
+  const verification = addressCheckPurposes('verification');
+  await ctx.store.voidOneTimeTokens(user.id, verifies ? [PURPOSE, verification.link, verification.code] : [PURPOSE], now);
+  // A lockout must never keep the owner out once they have proved control of the address.
+  await clearLockout(ctx, updated.email);
+}
+
+/**
+ * Consumes the reset token. A failure whose reply was lost (the token was consumed all the
+ * same) is read back, so it is not mistaken for a refusal.
+ */
+async function claimToken(ctx: AuthContext, hash: string, now: Date): Promise<boolean> {
+  try {
+    return (await ctx.store.consumeOneTimeToken(hash, PURPOSE, now)) !== null;
+  } catch (error) {
+    const after = await ctx.store.findOneTimeToken(hash).catch(() => null);
+    if (after?.usedAt?.getTime() === now.getTime()) return true;
+    throw error;
+  }
 }

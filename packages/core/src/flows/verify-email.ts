@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AuthContext, RequestMeta } from '../context.js';
 import { AuthError } from '../errors.js';
-import { consumeCode, consumeCodeForNobody, consumeLinkToken, tokenError, type ConsumeResult } from '../lib/one-time-tokens.js';
+import { checkCode, checkLinkToken, consumeCodeForNobody, tokenError, type ConsumeResult } from '../lib/one-time-tokens.js';
 import { startSession, type TokenPair } from '../lib/sessions.js';
 import { toAuthUser, type AuthUser } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
@@ -55,18 +55,15 @@ export interface VerifyEmailResult<P = Record<string, unknown>> {
 export async function verifyEmail(ctx: AuthContext, input: VerifyEmailInput): Promise<VerifyEmailResult> {
   const now = ctx.clock.now();
   const purposes = addressCheckPurposes('verification');
-  let result: ConsumeResult;
-  if ('token' in input) {
-    const { token } = parseInput(verifyEmailTokenSchema, input);
-    result = await consumeLinkToken(ctx, token, purposes.link, now);
-    if (!result.ok && result.reason === 'used') {
-      const user = await verifiedOwner(ctx, result.record?.userId, result.record?.data);
-      if (user) return { user: toAuthUser(user), tokens: null };
-    }
-  } else {
-    result = await checkCode(ctx, input, purposes.code, now);
+  const isLink = 'token' in input;
+  const result = isLink
+    ? await checkLinkToken(ctx, parseInput(verifyEmailTokenSchema, input).token, purposes.link, now)
+    : await judgeCode(ctx, input, purposes.code, now);
+  if (!result.ok && result.reason === 'used') {
+    // A link opened again (a mail scanner opened it first) answers success once verified.
+    const owner = isLink ? await verifiedOwner(ctx, result.record?.userId, result.record?.data) : null;
+    if (owner) return { user: toAuthUser(owner), tokens: null };
   }
-
   if (!result.ok) {
     ctx.emit({ type: 'email.verification_failed', reason: result.reason, ...(result.record ? { userId: result.record.userId } : {}), at: now, ip: input.ip });
     throw tokenError(result.reason);
@@ -78,7 +75,16 @@ export async function verifyEmail(ctx: AuthContext, input: VerifyEmailInput): Pr
     ctx.emit({ type: 'email.verification_failed', reason: 'address_changed', userId: record.userId, at: now, ip: input.ip });
     throw new AuthError('TOKEN_INVALID');
   }
-  const verified = await markEmailVerified(ctx, user, now, input);
+
+  // Verify first, consume last: a failure in between leaves the token usable for a retry,
+  // never used up with the address still unverified. Of concurrent uses, the one that
+  // consumes the token is the one that verified.
+  const verified = await markEmailVerified(ctx, user, now);
+  if (!(await ctx.store.consumeOneTimeToken(record.hash, record.purpose, now))) {
+    if (isLink) return { user: toAuthUser(verified), tokens: null };
+    throw new AuthError('TOKEN_INVALID');
+  }
+  ctx.emit({ type: 'email.verified', userId: user.id, at: now, ip: input.ip });
   // The link and the code of one email are two ways to do the same thing: the other one dies too.
   await ctx.store.voidOneTimeTokens(user.id, [purposes.link, purposes.code], now);
 
@@ -91,7 +97,7 @@ export async function verifyEmail(ctx: AuthContext, input: VerifyEmailInput): Pr
   return { user: toAuthUser(loggedIn), tokens };
 }
 
-async function checkCode(ctx: AuthContext, input: VerifyEmailInput, purpose: OneTimeTokenPurpose, now: Date): Promise<ConsumeResult> {
+async function judgeCode(ctx: AuthContext, input: VerifyEmailInput, purpose: OneTimeTokenPurpose, now: Date): Promise<ConsumeResult> {
   let user: UserRecord | null;
   let code: string;
   if ('userId' in input) {
@@ -106,7 +112,7 @@ async function checkCode(ctx: AuthContext, input: VerifyEmailInput, purpose: One
     await limit(ctx, 'verifyCode', parsed.email, now);
     user = await ctx.store.findUserByEmail(parsed.email);
   }
-  return user ? consumeCode(ctx, user.id, purpose, code, now) : consumeCodeForNobody(ctx, purpose, now);
+  return user ? checkCode(ctx, user.id, purpose, code, now) : consumeCodeForNobody(ctx, purpose, now);
 }
 
 /** The owner of a used link token when the address it was sent to is verified (the link was opened again). */
@@ -119,9 +125,9 @@ async function verifiedOwner(ctx: AuthContext, userId: string | undefined, email
 /**
  * Marks the user's current address verified, once: sets `emailVerifiedAt` and moves a
  * `pending` account to `active`. A `disabled` account is never re-activated. Returns the user
- * as stored afterwards.
+ * as stored afterwards. The caller reports `email.verified` once it has consumed the token.
  */
-async function markEmailVerified(ctx: AuthContext, user: UserRecord, now: Date, meta: RequestMeta): Promise<UserRecord> {
+async function markEmailVerified(ctx: AuthContext, user: UserRecord, now: Date): Promise<UserRecord> {
   if (user.emailVerifiedAt !== null) return user;
   const patch: UserPatch = { emailVerifiedAt: now, updatedAt: now };
   // The store has no conditional update: an admin disabling the account between the read and
@@ -129,6 +135,5 @@ async function markEmailVerified(ctx: AuthContext, user: UserRecord, now: Date, 
   if (user.status === 'pending') patch.status = 'active';
   const updated = await ctx.store.updateUser(user.id, patch);
   if (!updated) throw new AuthError('TOKEN_INVALID');
-  ctx.emit({ type: 'email.verified', userId: user.id, at: now, ip: meta.ip });
   return updated;
 }

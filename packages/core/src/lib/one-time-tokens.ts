@@ -79,6 +79,33 @@ export async function consumeLinkToken(ctx: AuthContext, token: string, purpose:
 }
 
 /**
+ * Judges a link token without consuming it: the stored record when it is usable, or why not.
+ * For flows that make their change first and consume the token last, so that a failure in
+ * between leaves the token usable for a retry.
+ */
+export async function checkLinkToken(ctx: AuthContext, token: string, purpose: OneTimeTokenPurpose, now: Date): Promise<ConsumeResult> {
+  const hash = sha256(token);
+  const found = await ctx.store.findOneTimeToken(hash);
+  if (!found || found.purpose !== purpose) return { ok: false, reason: 'invalid', record: null };
+  if (found.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', record: found };
+  if (found.usedAt !== null) return { ok: false, reason: 'used', record: found };
+  return { ok: true, record: found };
+}
+
+/**
+ * Judges a code against the user's active code for the purpose without consuming it: a wrong
+ * guess costs one attempt, and the last one voids the code.
+ */
+export async function checkCode(ctx: AuthContext, userId: string, purpose: OneTimeTokenPurpose, code: string, now: Date): Promise<ConsumeResult> {
+  const hash = codeHash(userId, purpose, normalizeCode(code));
+  const active = await ctx.store.findActiveOneTimeToken(userId, purpose, now);
+  if (!active) return explainRefusal(ctx, hash, purpose, now);
+  if (safeEqual(active.hash, hash)) return { ok: true, record: active };
+  const left = await ctx.store.recordOneTimeTokenFailure(active.id, now);
+  return { ok: false, reason: left === 0 ? 'attempts_exhausted' : 'invalid', record: null };
+}
+
+/**
  * Checks a code against the user's active code for the purpose and consumes it when it
  * matches. A wrong guess costs one attempt; the last one voids the code, so even the right
  * code is refused after it.

@@ -189,6 +189,13 @@ export function memoryStore(): Store {
       return before;
     },
 
+    async releaseOneTimeToken(hash, usedAt) {
+      const token = oneTimeTokens.get(hash);
+      if (!token || token.usedAt?.getTime() !== usedAt.getTime()) return false;
+      token.usedAt = null;
+      return true;
+    },
+
     async recordOneTimeTokenFailure(id, now) {
       const hash = oneTimeTokenHashById.get(id);
       const token = hash === undefined ? undefined : oneTimeTokens.get(hash);

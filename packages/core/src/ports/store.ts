@@ -210,6 +210,13 @@ export interface Store {
   consumeOneTimeToken(hash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null>;
 
   /**
+   * Gives back a token consumed at exactly `usedAt` (sets `usedAt` back to `null`), when the
+   * change the token authorized could not be made, so that the token works for a retry. Only a
+   * token whose `usedAt` equals the given time is released. Returns `true` if one was.
+   */
+  releaseOneTimeToken(hash: string, usedAt: Date): Promise<boolean>;
+
+  /**
    * Counts one wrong guess against a usable short code, atomically: decrements `attemptsLeft`
    * and voids the token (`usedAt = now`) when it reaches zero. Returns the attempts left, or
    * `null` when the token is not usable any more.

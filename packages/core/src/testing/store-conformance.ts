@@ -445,6 +445,21 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         expect(await store().consumeOneTimeToken(code.hash, 'email-verification-code', at(200))).toBeNull();
       });
 
+      it('releaseOneTimeToken gives back a token consumed at exactly the given time, and nothing else', async () => {
+        const user = await newUser();
+        const token = oneTimeTokenRecord(user.id, { purpose: 'password-reset' });
+        await store().createOneTimeToken(token);
+        expect(await store().releaseOneTimeToken(token.hash, at(100))).toBe(false);
+        await store().consumeOneTimeToken(token.hash, 'password-reset', at(100));
+        expect(await store().releaseOneTimeToken(token.hash, at(101))).toBe(false);
+        expect(await store().releaseOneTimeToken('unknown-hash', at(100))).toBe(false);
+        expect(await store().releaseOneTimeToken(token.hash, at(100))).toBe(true);
+        expect(await store().findOneTimeToken(token.hash)).toEqual(token);
+        expect(await store().releaseOneTimeToken(token.hash, at(100))).toBe(false);
+        // usable again: consumed once more by exactly one caller
+        expect(await store().consumeOneTimeToken(token.hash, 'password-reset', at(200))).toEqual(token);
+      });
+
       it('consumeOneTimeToken refuses another purpose, an unknown hash and a voided token, changing nothing', async () => {
         const user = await newUser();
         const token = oneTimeTokenRecord(user.id, { purpose: 'password-reset' });
