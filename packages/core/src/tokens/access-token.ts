@@ -34,6 +34,12 @@ export interface AccessTokenCodec {
   sign(subject: AccessTokenSubject, now: Date): Promise<{ token: string; expiresAt: Date }>;
   /** @throws AuthError `TOKEN_EXPIRED` or `TOKEN_INVALID`, and nothing else. */
   verify(token: string, now: Date): Promise<AccessTokenClaims>;
+  /**
+   * The claims of a token verified before, without waiting, or `undefined` when it must be
+   * verified with {@link AccessTokenCodec.verify}.
+   * @throws AuthError `TOKEN_EXPIRED` for a remembered token that has expired since.
+   */
+  verifyCached(token: string, now: Date): AccessTokenClaims | undefined;
   /** The public keys as a JWKS document (empty for HS256). */
   jwks(): { keys: Record<string, unknown>[] };
 }
@@ -73,6 +79,12 @@ export function accessTokenCodec(options: AccessTokenCodecOptions): AccessTokenC
     return key.verifyKey;
   }
 
+  function verifyCached(token: string, now: Date): AccessTokenClaims | undefined {
+    const cached = cache.get(token);
+    if (cached && cached.exp <= now.getTime() / 1000) throw new AuthError('TOKEN_EXPIRED');
+    return cached;
+  }
+
   return {
     async sign(subject, now) {
       const iat = Math.floor(now.getTime() / 1000);
@@ -91,13 +103,12 @@ export function accessTokenCodec(options: AccessTokenCodecOptions): AccessTokenC
       return { token, expiresAt: new Date(exp * 1000) };
     },
 
+    verifyCached,
+
     async verify(token, now) {
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw new AuthError('TOKEN_INVALID');
-      const cached = cache.get(token);
-      if (cached) {
-        if (cached.exp <= now.getTime() / 1000) throw new AuthError('TOKEN_EXPIRED');
-        return cached;
-      }
+      const cached = verifyCached(token, now);
+      if (cached) return cached;
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, keyFor, {
