@@ -48,7 +48,7 @@ describe('requestPasswordReset', () => {
   });
 
   it('answers the same, with the same hashing and store work, for an unknown address; only the owner gets mail', async () => {
-    const store = countingStore(memoryStore());
+    const store = countingStore(testAuth().store);
     const t = testAuth({ store });
     await registeredUser(t);
     await settle();

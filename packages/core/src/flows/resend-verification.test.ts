@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { memoryStore } from '../memory/memory-store.js';
 import { PASSWORD, caught, testAuth } from '../lib/test-fixtures.js';
 import { codeIn, countingStore, failingMailer, mailTo, mailsTo, settle, tokenIn } from '../mail/test-fixtures.js';
 
@@ -30,7 +29,7 @@ describe('resendVerification', () => {
   });
 
   it('answers the same, with the same hashing and store work, whatever the account', async () => {
-    const store = countingStore(memoryStore());
+    const store = countingStore(testAuth().store);
     const t = testAuth({ store });
     await t.auth.register({ email: 'pending@example.com', password: PASSWORD });
     const verified = await t.auth.register({ email: 'verified@example.com', password: PASSWORD });

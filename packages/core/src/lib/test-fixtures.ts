@@ -45,10 +45,22 @@ export interface TestAuth {
   events: AuthEvent[];
 }
 
-/** A Gatehouse over memory ports, a fake clock and a cheap counting hasher. */
+let defaultStore: (() => Store) | undefined;
+
+/**
+ * Makes `testAuth()` use the store `factory` returns instead of a new memory store, when the
+ * test passes none: how the flow tests run a second time over SQL (see the `flows-*` projects
+ * in vitest.config.ts). The factory is called by each `testAuth()`; pass `undefined` to go
+ * back to memory stores.
+ */
+export function useDefaultTestStore(factory: (() => Store) | undefined): void {
+  defaultStore = factory;
+}
+
+/** A Gatehouse over memory ports (or the store of {@link useDefaultTestStore}), a fake clock and a cheap counting hasher. */
 export function testAuth(overrides: Partial<AuthConfig> = {}): TestAuth {
   const clock = fakeClock(START);
-  const store = overrides.store ?? memoryStore();
+  const store = overrides.store ?? defaultStore?.() ?? memoryStore();
   const mailer = memoryMailer({ now: clock.now });
   const hasher = countingHasher(overrides.hasher);
   const events: AuthEvent[] = [];
