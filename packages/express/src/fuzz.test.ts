@@ -1,43 +1,14 @@
 // The fuzz suite over Express 5 and 4, with and without express.json() in front of the routes.
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import type { Auth } from '@gatehouse/core';
-import type { HttpOptions } from '@gatehouse/core/http';
-import { runHttpFuzz, type MountedApp } from '@gatehouse/core/http/testing';
+import { argon2Hasher, createAuth, memoryStore, type Auth } from '@gatehouse/core';
+import { runHttpFuzz } from '@gatehouse/core/http/testing';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { argon2Hasher, createAuth, memoryStore } from '@gatehouse/core';
-import { gatehouse, requireAuth } from './index.js';
+import { expressMount, express4 } from './test-support/mounts.js';
 
-// Express 4 comes from an npm alias; it has the same API (and typings) as far as we use it.
-const express4 = (await import('express4' as string)).default as typeof express;
-
-function mountWith(createApp: typeof express, options: { bodyParser: boolean }) {
-  return async function mount(auth: Auth, httpOptions: HttpOptions): Promise<MountedApp> {
-    const app = createApp();
-    if (options.bodyParser) app.use(createApp.json({ limit: '1mb' }));
-    app.use('/auth', gatehouse(auth, httpOptions));
-    app.get('/protected', requireAuth(auth, httpOptions), (req, res) => {
-      res.json({ userId: req.auth?.userId, sessionId: req.auth?.sessionId });
-    });
-    const server = app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    return {
-      fetch: (path, init) => fetch(`http://127.0.0.1:${port}${path}`, init),
-      close: () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    };
-  };
-}
-
-runHttpFuzz({ name: 'express 5', mount: mountWith(express, { bodyParser: false }), runs: 75 });
-runHttpFuzz({ name: 'express 5 after express.json()', mount: mountWith(express, { bodyParser: true }), runs: 75 });
-runHttpFuzz({ name: 'express 4', mount: mountWith(express4, { bodyParser: false }), runs: 75 });
-runHttpFuzz({ name: 'express 4 after express.json()', mount: mountWith(express4, { bodyParser: true }), runs: 75 });
+runHttpFuzz({ name: 'express 5', mount: expressMount(express, { bodyParser: false }), runs: 75 });
+runHttpFuzz({ name: 'express 5 after express.json()', mount: expressMount(express, { bodyParser: true }), runs: 75 });
+runHttpFuzz({ name: 'express 4', mount: expressMount(express4, { bodyParser: false }), runs: 75 });
+runHttpFuzz({ name: 'express 4 after express.json()', mount: expressMount(express4, { bodyParser: true }), runs: 75 });
 
 describe('@gatehouse/express behind express.json()', () => {
   // express.json() inflates gzip, deflate and br bodies; a body that is not what its
@@ -47,7 +18,7 @@ describe('@gatehouse/express behind express.json()', () => {
   for (const [name, createApp] of [['5', express], ['4', express4]] as const) {
     it(`answers a corrupt compressed body with the MALFORMED_BODY envelope on Express ${name}`, async () => {
       const auth = createAuth({ store: memoryStore(), secret: 'test-secret-'.padEnd(32, 'x'), appUrl: 'https://app.example.com', hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }) }) as Auth;
-      const app = await mountWith(createApp, { bodyParser: true })(auth, {});
+      const app = await expressMount(createApp, { bodyParser: true })(auth, {});
       try {
         // Express 4's body-parser does not know br: that one is an unsupported encoding (415).
         for (const encoding of name === '5' ? ['gzip', 'deflate', 'br'] : ['gzip', 'deflate']) {

@@ -1,45 +1,6 @@
 // The fuzz suite over the Hono sub-app: in process with app.request(), and on @hono/node-server.
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import type { Auth } from '@gatehouse/core';
-import type { HttpOptions } from '@gatehouse/core/http';
-import { runHttpFuzz, type MountedApp } from '@gatehouse/core/http/testing';
-import { Hono } from 'hono';
-import { gatehouse, requireAuth, type GatehouseEnv } from './index.js';
+import { runHttpFuzz } from '@gatehouse/core/http/testing';
+import { nodeServerMount, requestMount } from './test-support/mounts.js';
 
-function app(auth: Auth, options: HttpOptions): Hono<GatehouseEnv> {
-  const root = new Hono<GatehouseEnv>();
-  root.route('/auth', gatehouse(auth, options));
-  root.get('/protected', requireAuth(auth, options), (c) => c.json({ userId: c.var.auth.userId, sessionId: c.get('auth').sessionId }));
-  return root;
-}
-
-// In process, with the bindings @hono/node-server hands each request as `c.env`.
-const nodeBindings = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
-runHttpFuzz({
-  name: 'hono (app.request)',
-  mount: (auth, options): MountedApp => {
-    const root = app(auth, options);
-    return { fetch: async (path, init) => root.request(path, init, nodeBindings) };
-  },
-  runs: 150,
-});
-
-runHttpFuzz({
-  name: 'hono on @hono/node-server',
-  async mount(auth, options): Promise<MountedApp> {
-    const server = serve({ fetch: app(auth, options).fetch, port: 0, hostname: '127.0.0.1' });
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    return {
-      fetch: (path, init) => fetch(`http://127.0.0.1:${port}${path}`, init),
-      close: () =>
-        new Promise<void>((resolve) => {
-          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-          server.close(() => resolve());
-        }),
-    };
-  },
-  runs: 100,
-});
+runHttpFuzz({ name: 'hono (app.request)', mount: requestMount, runs: 150 });
+runHttpFuzz({ name: 'hono on @hono/node-server', mount: nodeServerMount, runs: 100 });

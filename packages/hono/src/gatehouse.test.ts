@@ -1,44 +1,12 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import { argon2Hasher, createAuth, memoryStore, type Auth } from '@gatehouse/core';
-import type { HttpOptions } from '@gatehouse/core/http';
-import { runHttpContract, type MountedApp } from '@gatehouse/core/http/testing';
+import { argon2Hasher, createAuth, memoryStore } from '@gatehouse/core';
+import { runHttpContract } from '@gatehouse/core/http/testing';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { gatehouse, requireAuth, type GatehouseEnv } from './index.js';
+import { gatehouse } from './index.js';
+import { nodeBindings, nodeServerMount, requestMount } from './test-support/mounts.js';
 
-function app(auth: Auth, options: HttpOptions): Hono<GatehouseEnv> {
-  const root = new Hono<GatehouseEnv>();
-  root.route('/auth', gatehouse(auth, options));
-  root.get('/protected', requireAuth(auth, options), (c) => c.json({ userId: c.var.auth.userId, sessionId: c.get('auth').sessionId }));
-  return root;
-}
-
-// In process, with the bindings @hono/node-server hands each request as `c.env`.
-const nodeBindings = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
-runHttpContract({
-  name: 'hono (app.request)',
-  mount: (auth, options): MountedApp => ({ fetch: async (path, init) => app(auth, options).request(path, init, nodeBindings) }),
-});
-
-// On a real @hono/node-server.
-runHttpContract({
-  name: 'hono on @hono/node-server',
-  async mount(auth, options): Promise<MountedApp> {
-    const server = serve({ fetch: app(auth, options).fetch, port: 0, hostname: '127.0.0.1' });
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    return {
-      fetch: (path, init) => fetch(`http://127.0.0.1:${port}${path}`, init),
-      close: () =>
-        new Promise<void>((resolve) => {
-          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-          server.close(() => resolve());
-        }),
-    };
-  },
-});
+runHttpContract({ name: 'hono (app.request)', mount: requestMount });
+runHttpContract({ name: 'hono on @hono/node-server', mount: nodeServerMount });
 
 describe('@gatehouse/hono', () => {
   it('works below a mount path with parameters', async () => {

@@ -1,0 +1,25 @@
+// Test support, not part of the package: not exported from ./index.ts, so tsup leaves it out of
+// the `@gatehouse/core/http/testing` build. The reference mount the core HTTP suites (contract,
+// attacks, fuzz) run over, as a Fetch runtime would serve it.
+import type { Auth } from '../../create-auth.js';
+import { createFetchHandler, toFetchResponse } from '../fetch-handler.js';
+import { createHttpHandler } from '../handler.js';
+import type { HttpOptions } from '../options.js';
+import type { MountedApp } from './contract-suite.js';
+
+/** The reference mount: createFetchHandler under `/auth`, and `GET /protected` behind the handler's own `authenticate`, from 127.0.0.1. */
+export function fetchMount(auth: Auth, options: HttpOptions): MountedApp {
+  const routes = createFetchHandler(auth, { ...options, basePath: '/auth' });
+  const http = createHttpHandler(auth, options);
+  return {
+    async fetch(path, init) {
+      const request = new Request(`http://127.0.0.1${path}`, init);
+      if (new URL(request.url).pathname === '/protected') {
+        const result = await http.authenticate({ headers: request.headers });
+        if (!result.ok) return toFetchResponse(result.response);
+        return Response.json({ userId: result.identity.userId, sessionId: result.identity.sessionId });
+      }
+      return routes(request, { ip: '127.0.0.1' });
+    },
+  };
+}
