@@ -1,14 +1,11 @@
 import { createHmac, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AuthConfig } from '../../config.js';
-import { createAuth, type Auth } from '../../create-auth.js';
-import { fakeClock, type FakeClock } from '../../memory/fake-clock.js';
-import { memoryMailer, type MemoryMailer } from '../../memory/memory-mailer.js';
-import { memoryStore } from '../../memory/memory-store.js';
+import type { MemoryMailer } from '../../memory/memory-mailer.js';
 import { argon2Hasher } from '../../password/argon2-hasher.js';
-import type { Logger } from '../../ports/logger.js';
 import type { HttpOptions } from '../options.js';
+import { APP_URL, PASSWORD, SECRET, START, mountSuiteApp, type CallInit, type SuiteApp } from './suite-app.js';
 import type { ContractMount } from './contract-suite.js';
 
 /** Options of {@link runHttpAttacks}. */
@@ -19,19 +16,8 @@ export interface HttpAttackOptions {
   mount: ContractMount;
 }
 
-const SECRET = 'test-secret-'.padEnd(32, 'x');
-const APP_URL = 'https://app.example.com';
-const PASSWORD = 'Correct-Horse-9';
-const START = Date.UTC(2026, 0, 1, 12);
 const ACCESS_TTL_MS = 15 * 60_000;
 const GRACE_MS = 10_000;
-
-interface CallInit {
-  body?: unknown;
-  raw?: string;
-  headers?: Record<string, string>;
-  token?: string;
-}
 
 /** A logged-in session as a client holds it, with the ids read from the access token. */
 interface Session {
@@ -41,12 +27,7 @@ interface Session {
   sessionId: string;
 }
 
-interface Harness {
-  auth: Auth;
-  clock: FakeClock;
-  mailer: MemoryMailer;
-  errors: unknown[];
-  call(method: string, path: string, init?: CallInit): Promise<Response>;
+interface Harness extends SuiteApp {
   /** Registers `email` over HTTP (201 expected) and returns the user id. */
   register(email?: string, password?: string): Promise<string>;
   /** Logs in over HTTP (200 expected). */
@@ -150,33 +131,7 @@ async function expectRefused(response: Response, label: string, codes: readonly 
  */
 export function runHttpAttacks({ name, mount }: HttpAttackOptions): void {
   async function setup(options: HttpOptions = {}, config: Partial<AuthConfig<any>> = {}): Promise<Harness> {
-    const clock = fakeClock(START);
-    const mailer = memoryMailer({ now: () => clock.now() });
-    const errors: unknown[] = [];
-    const logger: Logger = { warn() {}, error: (_message, details) => void errors.push(details?.error) };
-    const auth = createAuth({
-      store: memoryStore(),
-      mailer,
-      secret: SECRET,
-      appUrl: APP_URL,
-      hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
-      clock,
-      logger,
-      emailVerification: { requiredForLogin: false },
-      ...config,
-    } as AuthConfig) as Auth;
-    const app = await mount(auth, options);
-    onTestFinished(async () => {
-      await app.close?.();
-    });
-    const call: Harness['call'] = (method, path, init = {}) => {
-      const headers: Record<string, string> = { ...init.headers };
-      if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
-      let payload: string | undefined = init.raw;
-      if (init.body !== undefined) payload = JSON.stringify(init.body);
-      if (payload !== undefined) headers['content-type'] ??= 'application/json';
-      return app.fetch(path, { method, headers, redirect: 'manual', ...(payload === undefined ? {} : { body: payload }) });
-    };
+    const { auth, clock, mailer, errors, call } = await mountSuiteApp(mount, options, config);
     const register: Harness['register'] = async (email = 'ada@example.com', password = PASSWORD) => {
       const response = await call('POST', '/auth/register', { body: { email, password } });
       expect(response.status).toBe(201);

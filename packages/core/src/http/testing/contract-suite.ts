@@ -1,14 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuthConfig } from '../../config.js';
-import { createAuth, type Auth } from '../../create-auth.js';
-import { fakeClock, type FakeClock } from '../../memory/fake-clock.js';
-import { memoryMailer, type MemoryMailer } from '../../memory/memory-mailer.js';
+import type { Auth } from '../../create-auth.js';
+import type { MemoryMailer } from '../../memory/memory-mailer.js';
 import { memoryStore } from '../../memory/memory-store.js';
-import { argon2Hasher } from '../../password/argon2-hasher.js';
-import type { Logger } from '../../ports/logger.js';
 import type { Store } from '../../ports/store.js';
 import type { HttpOptions } from '../options.js';
+import { APP_URL, PASSWORD, START, mountSuiteApp, type SuiteApp } from './suite-app.js';
 
 /** What a mounted app gives the suite: a `fetch` for paths on it, and a way to stop it. */
 export interface MountedApp {
@@ -33,17 +31,8 @@ export interface HttpContractOptions {
   mount: ContractMount;
 }
 
-const SECRET = 'test-secret-'.padEnd(32, 'x');
-const APP_URL = 'https://app.example.com';
-const PASSWORD = 'Correct-Horse-9';
-const START = Date.UTC(2026, 0, 1, 12);
 
-interface Harness {
-  auth: Auth;
-  clock: FakeClock;
-  mailer: MemoryMailer;
-  errors: unknown[];
-  call(method: string, path: string, init?: { body?: unknown; raw?: string; headers?: Record<string, string>; token?: string }): Promise<Response>;
+interface Harness extends SuiteApp {
   /** Registers (verification not required by default) and logs in; returns the tokens. */
   login(email?: string): Promise<{ accessToken: string; refreshToken: string }>;
 }
@@ -69,33 +58,7 @@ async function body(response: Response): Promise<Record<string, any>> {
  */
 export function runHttpContract({ name, mount }: HttpContractOptions): void {
   async function setup(options: HttpOptions = {}, config: Partial<AuthConfig> = {}): Promise<Harness> {
-    const clock = fakeClock(START);
-    const mailer = memoryMailer({ now: () => clock.now() });
-    const errors: unknown[] = [];
-    const logger: Logger = { warn() {}, error: (_message, details) => void errors.push(details?.error) };
-    const auth = createAuth({
-      store: memoryStore(),
-      mailer,
-      secret: SECRET,
-      appUrl: APP_URL,
-      hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
-      clock,
-      logger,
-      emailVerification: { requiredForLogin: false },
-      ...config,
-    } as AuthConfig) as Auth;
-    const app = await mount(auth, options);
-    onTestFinished(async () => {
-      await app.close?.();
-    });
-    const call: Harness['call'] = (method, path, init = {}) => {
-      const headers: Record<string, string> = { ...init.headers };
-      if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
-      let payload: string | undefined = init.raw;
-      if (init.body !== undefined) payload = JSON.stringify(init.body);
-      if (payload !== undefined) headers['content-type'] ??= 'application/json';
-      return app.fetch(path, { method, headers, redirect: 'manual', ...(payload === undefined ? {} : { body: payload }) });
-    };
+    const { auth, clock, mailer, errors, call } = await mountSuiteApp(mount, options, config);
     const login: Harness['login'] = async (email = 'ada@example.com') => {
       const registered = await call('POST', '/auth/register', { body: { email, password: PASSWORD } });
       expect(registered.status).toBe(201);

@@ -1,0 +1,67 @@
+// Internal to the suites of @gatehouse/core/http/testing: one Gatehouse over memory ports and
+// a fake clock, mounted by an adapter, with a small client for it.
+import { onTestFinished } from 'vitest';
+import type { AuthConfig } from '../../config.js';
+import { createAuth, type Auth } from '../../create-auth.js';
+import { fakeClock, type FakeClock } from '../../memory/fake-clock.js';
+import { memoryMailer, type MemoryMailer } from '../../memory/memory-mailer.js';
+import { memoryStore } from '../../memory/memory-store.js';
+import { argon2Hasher } from '../../password/argon2-hasher.js';
+import type { Logger } from '../../ports/logger.js';
+import type { HttpOptions } from '../options.js';
+import type { ContractMount } from './contract-suite.js';
+
+export const SECRET = 'test-secret-'.padEnd(32, 'x');
+export const APP_URL = 'https://app.example.com';
+export const PASSWORD = 'Correct-Horse-9';
+export const START = Date.UTC(2026, 0, 1, 12);
+
+/** What one request of a suite sends. */
+export interface CallInit {
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+  token?: string;
+}
+
+/** A mounted Gatehouse, its ports, and a client for it. */
+export interface SuiteApp {
+  auth: Auth;
+  clock: FakeClock;
+  mailer: MemoryMailer;
+  /** Errors the logger received: a suite checks that unexpected ones reached it. */
+  errors: unknown[];
+  call(method: string, path: string, init?: CallInit): Promise<Response>;
+}
+
+/** Mounts a fresh Gatehouse (cheap hashing, verification not required) and closes it when the test ends. */
+export async function mountSuiteApp(mount: ContractMount, options: HttpOptions = {}, config: Partial<AuthConfig<any>> = {}): Promise<SuiteApp> {
+  const clock = fakeClock(START);
+  const mailer = memoryMailer({ now: () => clock.now() });
+  const errors: unknown[] = [];
+  const logger: Logger = { warn() {}, error: (_message, details) => void errors.push(details?.error) };
+  const auth = createAuth({
+    store: memoryStore(),
+    mailer,
+    secret: SECRET,
+    appUrl: APP_URL,
+    hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
+    clock,
+    logger,
+    emailVerification: { requiredForLogin: false },
+    ...config,
+  } as AuthConfig) as Auth;
+  const app = await mount(auth, options);
+  onTestFinished(async () => {
+    await app.close?.();
+  });
+  const call: SuiteApp['call'] = (method, path, init = {}) => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
+    let payload: string | undefined = init.raw;
+    if (init.body !== undefined) payload = JSON.stringify(init.body);
+    if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    return app.fetch(path, { method, headers, redirect: 'manual', ...(payload === undefined ? {} : { body: payload }) });
+  };
+  return { auth, clock, mailer, errors, call };
+}
