@@ -83,6 +83,12 @@ export interface AuthConfig<P extends ProfileSchema = typeof defaultProfileSchem
   random?: RandomSource;
   /** Operational messages (default: none). */
   logger?: Logger;
+  /**
+   * How long a store or rate-limit store call may take before the flow gives up with
+   * `SERVICE_UNAVAILABLE` (default 10 s; 0 waits forever), so a database that hangs cannot
+   * hold requests open. The call itself is not cancelled.
+   */
+  storeTimeout?: Duration;
   /** Receives every security-relevant event. Errors it throws are logged, never propagated. */
   onEvent?: (event: AuthEvent) => void | Promise<void>;
   /** HS256 signing secret of at least 32 bytes. Give this or `keys`. */
@@ -262,6 +268,7 @@ const configSchema = z.object({
   hasher: port<PasswordHasher>('PasswordHasher', ['hash', 'verify', 'needsRehash']).optional(),
   random: port<RandomSource>('RandomSource', ['bytes']).optional(),
   logger: port<Logger>('Logger', ['warn', 'error']).optional(),
+  storeTimeout: duration('storeTimeout', 600).default(10),
   onEvent: z.custom<(event: AuthEvent) => void>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
   secret: z
     .union([z.string(), z.instanceof(Uint8Array)])

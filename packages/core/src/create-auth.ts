@@ -114,9 +114,9 @@ export function createAuth<S extends ProfileSchema = typeof defaultProfileSchema
   let dummy: Promise<string> | undefined;
 
   const context: AuthContext = {
-    store: guardPort(parsed.store, 'store', logger),
+    store: guardPort(parsed.store, 'store', logger, { timeoutMs: parsed.storeTimeout * 1000 }),
     mailer: parsed.mailer ?? null,
-    rateLimitStore: guardPort(parsed.rateLimitStore ?? memoryRateLimitStore(), 'rateLimitStore', logger),
+    rateLimitStore: guardPort(parsed.rateLimitStore ?? memoryRateLimitStore(), 'rateLimitStore', logger, { timeoutMs: parsed.storeTimeout * 1000 }),
     clock: parsed.clock ?? systemClock(),
     hasher,
     random,

@@ -454,11 +454,10 @@ describe('a store that fails mid-flow', () => {
     expect(problems).toEqual([]);
   });
 
-  // Core has no timeout around store calls: a store call that never settles (a pool waiting for a
-  // connection forever, a lock wait) holds the request for as long as the driver lets it. Marked
-  // `fails` until a `storeTimeout` option exists; the test then passes and the marker must go.
-  it.fails('KNOWN GAP: a store call that never settles ends the flow with SERVICE_UNAVAILABLE in bounded time (no storeTimeout yet)', async () => {
-    const h = harness();
+  // A store call that never settles (a pool waiting for a connection forever, a lock wait) must
+  // not hold the request for as long as the driver lets it.
+  it('a store call that never settles ends the flow with SERVICE_UNAVAILABLE within storeTimeout', async () => {
+    const h = harness({ storeTimeout: 0.1 });
     await registeredUser(h.t);
     h.faulty.arm(1, 'hang');
     const answer = await Promise.race([outcome(h.t.auth.login({ email: EMAIL, password: PASSWORD })), new Promise<string>((resolve) => setTimeout(() => resolve('still pending after 300 ms'), 300))]);
