@@ -120,6 +120,12 @@ export function gatehouse<P>(auth: Auth<P>, options?: GatehouseExpressOptions): 
 export function requireAuth<P>(auth: Auth<P>, options?: GatehouseExpressOptions): RequestHandler {
   const http = createHttpHandler(auth, options);
   return function gatehouseRequireAuth(req: Request, res: Response, next: NextFunction): void {
+    const remembered = http.rememberedIdentity({ headers: req.headers });
+    if (remembered) {
+      req.auth = remembered;
+      next();
+      return;
+    }
     http
       .authenticate({ headers: req.headers })
       .then((result) => {

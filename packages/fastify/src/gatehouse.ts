@@ -133,6 +133,11 @@ export const gatehouse: FastifyPluginAsync<GatehouseFastifyOptions> = Object.ass
 export function requireAuth<P>(auth: Auth<P>, options?: HttpOptions): preHandlerAsyncHookHandler {
   const http = createHttpHandler(auth, options);
   return async function gatehouseAuthenticate(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const remembered = http.rememberedIdentity({ headers: request.headers });
+    if (remembered) {
+      request.auth = remembered;
+      return;
+    }
     const result = await http.authenticate({ headers: request.headers });
     if (result.ok) {
       request.auth = result.identity;

@@ -85,6 +85,12 @@ export function gatehouse<P>(auth: Auth<P>, options: GatehouseHonoOptions = {}):
 export function requireAuth<P>(auth: Auth<P>, options?: HttpOptions): MiddlewareHandler<GatehouseEnv> {
   const http = createHttpHandler(auth, options);
   return async function gatehouseRequireAuth(c, next) {
+    const remembered = http.rememberedIdentity({ headers: c.req.raw.headers });
+    if (remembered) {
+      c.set('auth', remembered);
+      await next();
+      return undefined;
+    }
     const result = await http.authenticate({ headers: c.req.raw.headers });
     if (!result.ok) return toFetchResponse(result.response);
     c.set('auth', result.identity);

@@ -1,6 +1,6 @@
 import type { Auth } from '../create-auth.js';
 import { AuthError, type FieldIssue } from '../errors.js';
-import type { Identity } from '../flows/authenticate.js';
+import { rememberedIdentity, type Identity } from '../flows/authenticate.js';
 import type { TokenPair } from '../lib/sessions.js';
 import { clientKey } from '../rate-limit/client-key.js';
 import { loginSchema } from '../schemas.js';
@@ -46,6 +46,12 @@ export interface HttpHandler {
   handle(request: HttpRequest): Promise<HttpResponse>;
   /** Checks `Authorization: Bearer` for an app's own routes (`requireAuth`). */
   authenticate(request: Pick<HttpRequest, 'headers'>): Promise<AuthenticateResult>;
+  /**
+   * The caller's identity without waiting, when the bearer token was verified before and the
+   * config is stateless; `null` whenever {@link HttpHandler.authenticate} must decide. Lets
+   * `requireAuth` skip the asynchronous path on the common case.
+   */
+  rememberedIdentity(request: Pick<HttpRequest, 'headers'>): Identity | null;
   /** The response for an error an adapter caught outside `handle` (logged when unexpected). */
   errorResponse(error: unknown): HttpResponse;
   /** The response for an HTTP-layer failure an adapter detected itself, e.g. `NOT_FOUND`. */
@@ -187,6 +193,7 @@ export function createHttpHandler<P>(auth: Auth<P>, options?: HttpOptions): Http
   const resolved = resolveHttpOptions(auth, options);
   const { routes, casing, cookie } = resolved;
   const ctx = auth.context;
+  const stateless = ctx.config.session.stateless;
   let openapiDocument: Record<string, unknown> | undefined;
   let reportedMissingAddress = false;
   const rules = ctx.config.rateLimits.rules;
@@ -514,6 +521,11 @@ export function createHttpHandler<P>(auth: Auth<P>, options?: HttpOptions): Http
       } catch (error) {
         return { ok: false, response: error instanceof HttpFailureAuth ? authFailure(error, null) : failure(error, null) };
       }
+    },
+    rememberedIdentity(request) {
+      if (!stateless) return null;
+      const bearer = bearerToken(request.headers);
+      return bearer !== null && 'token' in bearer ? rememberedIdentity(ctx, bearer.token) : null;
     },
     errorResponse(error) {
       return failure(error, null);

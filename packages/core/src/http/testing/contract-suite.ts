@@ -524,6 +524,25 @@ export function runHttpContract({ name, mount }: HttpContractOptions): void {
         expect(revoked.status).toBe(401);
         expect(revoked.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
       });
+
+      it('in stateless mode, answers a remembered token at once and still refuses it from its expiry on', async () => {
+        const t = await setup({}, { session: { stateless: true } });
+        const tokens = await t.login();
+        // The first request verifies the token; the next ones take the remembered-token path.
+        for (let i = 0; i < 3; i += 1) expect((await t.call('GET', '/protected', { token: tokens.accessToken })).status).toBe(200);
+        const identity = await body(await t.call('GET', '/protected', { token: tokens.accessToken }));
+        expect(identity).toEqual({ userId: expect.any(String), sessionId: expect.any(String) });
+        t.clock.advance(15 * 60_000 - 1000);
+        expect((await t.call('GET', '/protected', { token: tokens.accessToken })).status).toBe(200);
+        t.clock.advance(1000);
+        const expired = await t.call('GET', '/protected', { token: tokens.accessToken });
+        expect(expired.status).toBe(401);
+        expect((await body(expired)).error.code).toBe('TOKEN_EXPIRED');
+        expect(expired.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+        // A tampered copy of a remembered token is a different string: fully verified, refused.
+        const tampered = `${tokens.accessToken.slice(0, -3)}${tokens.accessToken.endsWith('AAA') ? 'BBB' : 'AAA'}`;
+        expect((await t.call('GET', '/protected', { token: tampered })).status).toBe(401);
+      });
     });
 
     describe('client address', () => {
