@@ -44,10 +44,6 @@ interface Argon2Parameters {
 type BcryptModule = typeof import('@node-rs/bcrypt');
 type Argon2Module = typeof import('@node-rs/argon2');
 
-let argon2Module: Promise<Argon2Module> | undefined;
-
-let bcryptModule: Promise<BcryptModule> | undefined;
-
 /**
  * Creates a {@link PasswordHasher} that stores argon2id PHC strings and still verifies legacy bcrypt hashes.
  *
@@ -181,25 +177,21 @@ function isWithinVerifyLimits(parameters: Argon2Parameters): boolean {
   );
 }
 
-function loadArgon2(): Promise<Argon2Module> {
-  if (argon2Module === undefined) {
-    // Loaded on first use: importing core stays cheap for apps that bring their own hasher,
-    // and a cold start pays for the native binding only when a password is first hashed.
-    argon2Module = import('@node-rs/argon2').catch((error: unknown) => {
-      argon2Module = undefined;
+/**
+ * A loader that imports a module on first use and shares the promise afterwards; a failed
+ * import is retried on the next call. Native bindings load this way so that importing core
+ * stays cheap for apps that bring their own hasher, and bcrypt loads only for legacy hashes.
+ */
+function lazyImport<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
       throw error;
     });
-  }
-  return argon2Module;
+    return loading;
+  };
 }
 
-function loadBcrypt(): Promise<BcryptModule> {
-  if (bcryptModule === undefined) {
-    // Loaded on first use so that importing core never loads the bcrypt native binding.
-    bcryptModule = import('@node-rs/bcrypt').catch((error: unknown) => {
-      bcryptModule = undefined;
-      throw error;
-    });
-  }
-  return bcryptModule;
-}
+const loadArgon2: () => Promise<Argon2Module> = lazyImport(() => import('@node-rs/argon2'));
+const loadBcrypt: () => Promise<BcryptModule> = lazyImport(() => import('@node-rs/bcrypt'));

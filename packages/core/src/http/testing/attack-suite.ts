@@ -2,10 +2,9 @@ import { createHmac, createPublicKey, generateKeyPairSync, sign, type KeyObject 
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AuthConfig } from '../../config.js';
-import type { MemoryMailer } from '../../memory/memory-mailer.js';
 import { argon2Hasher } from '../../password/argon2-hasher.js';
 import type { HttpOptions } from '../options.js';
-import { APP_URL, PASSWORD, SECRET, START, mountSuiteApp, type CallInit, type SuiteApp } from './suite-app.js';
+import { APP_URL, PASSWORD, SECRET, START, mailedCode, mailedToken, mountSuiteApp, settle, urlsIn, type CallInit, type SuiteApp } from './suite-app.js';
 import type { ContractMount } from './contract-suite.js';
 
 /** Options of {@link runHttpAttacks}. */
@@ -37,10 +36,6 @@ interface Harness extends SuiteApp {
 }
 
 type Json = Record<string, any>;
-
-function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 async function json(response: Response): Promise<Json> {
   return (await response.json()) as Json;
@@ -75,10 +70,6 @@ function signedJwt(header: Json, payload: Json, privateKey: KeyObject): string {
 }
 
 /** Every URL in a mail's text and HTML parts. */
-function urlsIn(text: string): string[] {
-  return [...text.matchAll(/https?:\/\/[^\s"'<>]+/g)].map((match) => match[0].replace(/&amp;/g, '&'));
-}
-
 // Headers that may differ between two otherwise identical answers: the time, the connection,
 // and rate-limit budgets that count every request from one address.
 const VOLATILE_HEADERS = /^(?:date|connection|keep-alive|ratelimit|ratelimit-.*|x-ratelimit-.*)$/i;
@@ -149,21 +140,6 @@ export function runHttpAttacks({ name, mount }: HttpAttackOptions): void {
       return signIn(email);
     };
     return { auth, clock, mailer, errors, call, register, signIn, login };
-  }
-
-  async function mailedToken(mailer: MemoryMailer, to: string): Promise<string> {
-    await settle();
-    const link = urlsIn(mailer.lastTo(to)?.text ?? '')[0];
-    if (!link) throw new Error(`no link mailed to ${to}`);
-    const url = new URL(link);
-    return url.searchParams.get('token') ?? decodeURIComponent(url.pathname.split('/').pop() ?? '');
-  }
-
-  async function mailedCode(mailer: MemoryMailer, to: string): Promise<string> {
-    await settle();
-    const code = /^[A-Z0-9]{6}$/m.exec(mailer.lastTo(to)?.text ?? '')?.[0];
-    if (!code) throw new Error(`no code mailed to ${to}`);
-    return code;
   }
 
   async function status(t: Harness, token: string): Promise<number> {

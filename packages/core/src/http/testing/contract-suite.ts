@@ -2,11 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AuthConfig } from '../../config.js';
 import type { Auth } from '../../create-auth.js';
-import type { MemoryMailer } from '../../memory/memory-mailer.js';
 import { memoryStore } from '../../memory/memory-store.js';
 import type { Store } from '../../ports/store.js';
 import type { HttpOptions } from '../options.js';
-import { APP_URL, PASSWORD, START, mountSuiteApp, type SuiteApp } from './suite-app.js';
+import { APP_URL, PASSWORD, START, mailedCode, mailedToken, mountSuiteApp, type SuiteApp } from './suite-app.js';
 
 /** What a mounted app gives the suite: a `fetch` for paths on it, and a way to stop it. */
 export interface MountedApp {
@@ -37,10 +36,6 @@ interface Harness extends SuiteApp {
   login(email?: string): Promise<{ accessToken: string; refreshToken: string }>;
 }
 
-function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 async function body(response: Response): Promise<Record<string, any>> {
   return (await response.json()) as Record<string, any>;
 }
@@ -67,22 +62,6 @@ export function runHttpContract({ name, mount }: HttpContractOptions): void {
       return (await body(response)).data.tokens;
     };
     return { auth, clock, mailer, errors, call, login };
-  }
-
-  async function mailedToken(mailer: MemoryMailer, to: string): Promise<string> {
-    await settle();
-    const text = mailer.lastTo(to)?.text ?? '';
-    const link = /https?:\/\/\S+/.exec(text)?.[0];
-    if (!link) throw new Error(`no link mailed to ${to}`);
-    const url = new URL(link);
-    return url.searchParams.get('token') ?? decodeURIComponent(url.pathname.split('/').pop() ?? '');
-  }
-
-  async function mailedCode(mailer: MemoryMailer, to: string): Promise<string> {
-    await settle();
-    const code = /^[A-Z0-9]{6}$/m.exec(mailer.lastTo(to)?.text ?? '')?.[0];
-    if (!code) throw new Error(`no code mailed to ${to}`);
-    return code;
   }
 
   describe(`HTTP contract: ${name}`, () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { AuthConfig } from '../../config.js';
 import { createAuth, type Auth } from '../../create-auth.js';
 import { fakeClock } from '../../memory/fake-clock.js';

@@ -34,6 +34,33 @@ export interface SuiteApp {
   call(method: string, path: string, init?: CallInit): Promise<Response>;
 }
 
+/** Lets background work (emails sent without waiting) run. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The http(s) URLs in a text, HTML entities for `&` undone. */
+export function urlsIn(text: string): string[] {
+  return [...text.matchAll(/https?:\/\/[^\s"'<>]+/g)].map((match) => match[0].replace(/&amp;/g, '&'));
+}
+
+/** The token in the first link of the newest message to `to` (query `token`, or the last path segment). */
+export async function mailedToken(mailer: MemoryMailer, to: string): Promise<string> {
+  await settle();
+  const link = urlsIn(mailer.lastTo(to)?.text ?? '')[0];
+  if (!link) throw new Error(`no link mailed to ${to}`);
+  const url = new URL(link);
+  return url.searchParams.get('token') ?? decodeURIComponent(url.pathname.split('/').pop() ?? '');
+}
+
+/** The 6-character code standing alone on a line of the newest message to `to`. */
+export async function mailedCode(mailer: MemoryMailer, to: string): Promise<string> {
+  await settle();
+  const code = /^[A-Z0-9]{6}$/m.exec(mailer.lastTo(to)?.text ?? '')?.[0];
+  if (!code) throw new Error(`no code mailed to ${to}`);
+  return code;
+}
+
 /** Mounts a fresh Gatehouse (cheap hashing, verification not required) and closes it when the test ends. */
 export async function mountSuiteApp(mount: ContractMount, options: HttpOptions = {}, config: Partial<AuthConfig<any>> = {}): Promise<SuiteApp> {
   const clock = fakeClock(START);
