@@ -65,6 +65,12 @@ export interface PasswordResetOptions {
 export interface EmailChangeOptions {
   /** Path of the page (or Gatehouse route) that the link sent to the new address opens, under `appUrl`; the token is added as a last path segment (default `/auth/confirm-email-change`). */
   linkPath?: string;
+  /**
+   * End every other session of the user when a change of address is confirmed (default `true`):
+   * whoever held a session under the old address is out. The session that asked for the change
+   * stays live.
+   */
+  endOtherSessions?: boolean;
 }
 
 /** Everything {@link createAuth} needs. Only `store` and a `secret` (or `keys`) are required. */
@@ -138,6 +144,14 @@ export interface AuthConfig<P extends ProfileSchema = typeof defaultProfileSchem
      * is not detected by reuse.
      */
     rotateRefreshTokens?: boolean;
+    /**
+     * Secret (at least 32 bytes) under which each successor refresh token is derived, so that a
+     * copy of the database alone cannot derive a live refresh token. Default: derived from
+     * `secret`, or from the signing key of `keys` (rotating that key then only makes a client's
+     * retry in the grace window, at that moment, count as a reuse). Set it explicitly with `keys`
+     * when you rotate signing keys often.
+     */
+    rotationSecret?: string | Uint8Array;
   };
   /** Password rules (default: 8–128 characters, upper + lower + digit, common and personal passwords refused). */
   password?: Partial<PasswordPolicy>;
@@ -180,7 +194,7 @@ export interface ResolvedConfig {
     linkPath: string;
   };
   passwordReset: { ttl: number; linkPath: string };
-  emailChange: { linkPath: string };
+  emailChange: { linkPath: string; endOtherSessions: boolean };
   /** Every template, the app's overrides merged over the defaults. */
   emails: EmailTemplates;
   /** Seconds. */
@@ -231,7 +245,7 @@ const STORE_METHODS: readonly (keyof Store)[] = [
   'findActiveOneTimeToken',
   'consumeOneTimeToken',
   'releaseOneTimeToken',
-  'recordOneTimeTokenFailure',
+  'checkOneTimeCode',
   'voidOneTimeTokens',
 ];
 
@@ -305,6 +319,12 @@ const configSchema = z.object({
       maxPerUser: z.number().int().min(1).nullable().default(null),
       stateless: z.boolean().default(false),
       rotateRefreshTokens: z.boolean().default(true),
+      rotationSecret: z
+        .union([z.string(), z.instanceof(Uint8Array)])
+        .refine((value) => (typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.byteLength) >= 32, {
+          message: 'must be at least 32 bytes (256 bits) of random data',
+        })
+        .optional(),
     })
     .prefault({}),
   password: z
@@ -340,7 +360,7 @@ const configSchema = z.object({
   passwordReset: z
     .object({ ttl: duration('passwordReset.ttl').default(3600), linkPath: relativePath.default('/reset-password') })
     .prefault({}),
-  emailChange: z.object({ linkPath: relativePath.default('/auth/confirm-email-change') }).prefault({}),
+  emailChange: z.object({ linkPath: relativePath.default('/auth/confirm-email-change'), endOtherSessions: z.boolean().default(true) }).prefault({}),
   // Strict, so a misspelt template name fails at start-up instead of silently keeping the default.
   emails: z.strictObject(Object.fromEntries(templateNames.map((name) => [name, emailTemplate.optional()]))).optional(),
   mailTimeout: duration('mailTimeout', 300)
@@ -386,13 +406,15 @@ export function parseConfig(config: unknown): ParsedConfig {
 
 /** The parts of a parsed config that flows read, with defaults filled in. */
 export function resolveConfig(parsed: ParsedConfig): ResolvedConfig {
+  // The rotation secret goes to the context only, never into the config that apps can read.
+  const { rotationSecret: _rotationSecret, ...session } = parsed.session;
   return {
     appUrl: parsed.appUrl === undefined ? null : parsed.appUrl.replace(/\/+$/, ''),
     appName: parsed.appName,
     defaultRole: parsed.defaultRole,
     profileSchema: parsed.profile ?? defaultProfileSchema,
     accessToken: parsed.accessToken,
-    session: parsed.session,
+    session,
     password: parsed.password,
     emailVerification: parsed.emailVerification,
     passwordReset: parsed.passwordReset,

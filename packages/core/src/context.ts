@@ -24,6 +24,8 @@ export interface AuthContext {
   logger: Logger;
   config: ResolvedConfig;
   accessTokens: AccessTokenCodec;
+  /** Key that successor refresh tokens are derived under; never stored (see `nextRefreshToken`). */
+  rotationSecret: Uint8Array;
   /** Reports an event to the configured sink; never throws. */
   emit(event: AuthEvent): void;
   /** A hash of a random password, verified against when an account does not exist, so unknown and known emails cost the same. */

@@ -8,7 +8,8 @@ export type SessionEndReason =
   | 'password_reset'
   | 'email_changed'
   | 'session_limit'
-  | 'user_disabled';
+  | 'user_disabled'
+  | 'user_deleted';
 
 /** Why a login was refused. */
 export type LoginFailureReason = 'unknown_email' | 'wrong_password' | 'account_disabled' | 'email_not_verified' | 'locked_out';

@@ -77,6 +77,10 @@ export type {
   UserPatch,
   UserRecord,
   UserStatus,
+  UserExpectation,
+  UpdateUserOptions,
+  CheckOneTimeCodeInput,
+  OneTimeCodeCheck,
 } from './ports/store.js';
 
 export { memoryStore } from './memory/memory-store.js';

@@ -1,5 +1,6 @@
 import type { AuthContext } from '../context.js';
 import { AuthError } from '../errors.js';
+import { endAccountState } from '../lifecycle/account-lifecycle.js';
 import { toAuthUser, type AuthUser } from '../lib/users.js';
 import type { UserStatus } from '../ports/store.js';
 
@@ -10,8 +11,9 @@ export interface SetUserStatusInput {
 }
 
 /**
- * Sets an account's status (an admin action). Disabling ends every session at once, and a
- * disabled user can neither log in nor use tokens issued before.
+ * Sets an account's status (an admin action). Disabling ends every session and voids every
+ * outstanding single-use token at once; a disabled user can neither log in nor use tokens
+ * issued before, and enabling again revives none of them.
  * @throws AuthError `USER_NOT_FOUND`.
  */
 export async function setUserStatus(ctx: AuthContext, input: SetUserStatusInput): Promise<AuthUser> {
@@ -19,10 +21,7 @@ export async function setUserStatus(ctx: AuthContext, input: SetUserStatusInput)
   const updated = await ctx.store.updateUser(input.userId, { status: input.status, updatedAt: now });
   if (!updated) throw new AuthError('USER_NOT_FOUND');
   ctx.emit({ type: 'user.status_changed', userId: input.userId, status: input.status, at: now });
-  if (input.status === 'disabled') {
-    const count = await ctx.store.revokeUserSessions(input.userId, { now, reason: 'user_disabled' });
-    ctx.emit({ type: 'session.ended', userId: input.userId, sessionId: null, reason: 'user_disabled', count, at: now });
-  }
+  if (input.status === 'disabled') await endAccountState(ctx, 'user_disabled', { userId: input.userId, now });
   return toAuthUser(updated);
 }
 
@@ -36,6 +35,9 @@ export interface DeleteUserInput {
  * @throws AuthError `USER_NOT_FOUND`.
  */
 export async function deleteUser(ctx: AuthContext, input: DeleteUserInput): Promise<void> {
+  const now = ctx.clock.now();
+  // Ended first, so a deletion that fails half way leaves no session or token usable.
+  if (await ctx.store.findUserById(input.userId)) await endAccountState(ctx, 'user_deleted', { userId: input.userId, now });
   if (!(await ctx.store.deleteUser(input.userId))) throw new AuthError('USER_NOT_FOUND');
-  ctx.emit({ type: 'user.deleted', userId: input.userId, at: ctx.clock.now() });
+  ctx.emit({ type: 'user.deleted', userId: input.userId, at: now });
 }

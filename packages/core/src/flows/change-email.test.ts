@@ -152,7 +152,18 @@ describe('confirmEmailChange', () => {
     const reset = tokenIn(await mailTo(t, 'ada@example.com'));
     expect((await caught(t.auth.confirmEmailChange({ token: reset }))).code).toBe('TOKEN_INVALID');
     const token = tokenIn(await requestChange(t, userId));
-    await t.auth.setUserStatus({ userId, status: 'disabled' });
+    // Disabled behind Gatehouse's back (an admin script writing the row): the account is refused.
+    await t.store.updateUser(userId, { status: 'disabled', updatedAt: t.clock.now() });
     expect((await caught(t.auth.confirmEmailChange({ token }))).code).toBe('ACCOUNT_DISABLED');
+  });
+
+  it('a disable voids a pending change for good: the link stays dead after the account is enabled again', async () => {
+    const t = testAuth();
+    const { userId } = await registeredUser(t);
+    const token = tokenIn(await requestChange(t, userId));
+    await t.auth.setUserStatus({ userId, status: 'disabled' });
+    await t.auth.setUserStatus({ userId, status: 'active' });
+    expect((await caught(t.auth.confirmEmailChange({ token }))).code).toBe('TOKEN_INVALID');
+    expect((await t.store.findUserById(userId))?.email).toBe('ada@example.com');
   });
 });

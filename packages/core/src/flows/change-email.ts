@@ -7,7 +7,9 @@ import { requireActiveUser, toAuthUser, type AuthUser } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
 import { deliver } from '../mail/deliver.js';
 import { notifyEmailChange } from '../mail/notices.js';
-import type { OneTimeTokenPurpose, UserPatch, UserRecord } from '../ports/store.js';
+import { credentialStamp, endAccountState } from '../lifecycle/account-lifecycle.js';
+import { safeEqual } from '../lib/crypto.js';
+import type { UserPatch, UserRecord } from '../ports/store.js';
 import { limit } from '../rate-limit/limiter.js';
 import { emailSchema, passwordInputSchema, tokenInputSchema } from '../schemas.js';
 import { addressCheckPurposes, issueAddressCheck } from './send-verification.js';
@@ -16,6 +18,8 @@ import { codeInputSchema } from './verify-email.js';
 /** Input of {@link requestEmailChange}: the caller's identity (from the access token), their password and the new address. */
 export interface RequestEmailChangeInput extends RequestMeta {
   userId: string;
+  /** The caller's session: it stays live when the change is confirmed, while the others end. */
+  sessionId?: string;
   password: string;
   newEmail: string;
 }
@@ -39,13 +43,32 @@ export const confirmEmailChangeTokenSchema = z.object({ token: tokenInputSchema 
 /** Schema of {@link confirmEmailChange}'s input with a code. */
 export const confirmEmailChangeCodeSchema = z.object({ userId: z.string().min(1).max(128), code: codeInputSchema });
 
-const EVERY_ADDRESS_PURPOSE: readonly OneTimeTokenPurpose[] = [
-  'password-reset',
-  'email-verification',
-  'email-verification-code',
-  'email-change',
-  'email-change-code',
-];
+/**
+ * What an email-change link or code carries: the new address, the credential stamp of the
+ * account when the change was asked for (a password reset or change since then voids it), and
+ * the session that asked (kept live when the change ends the others).
+ */
+interface EmailChangeData {
+  email: string;
+  stamp: string;
+  sessionId: string | null;
+}
+
+function encodeChange(data: EmailChangeData): string {
+  return JSON.stringify(data);
+}
+
+/** The data of an email-change token, or `null` for one that does not carry a stamp (issued before 0.2: refused). */
+function decodeChange(data: string | null): EmailChangeData | null {
+  if (data === null || !data.startsWith('{')) return null;
+  try {
+    const parsed = JSON.parse(data) as Partial<EmailChangeData>;
+    if (typeof parsed.email !== 'string' || typeof parsed.stamp !== 'string') return null;
+    return { email: parsed.email, stamp: parsed.stamp, sessionId: typeof parsed.sessionId === 'string' ? parsed.sessionId : null };
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Starts a change of a logged-in user's address: the new address gets a verification link
@@ -76,7 +99,13 @@ export async function requestEmailChange(ctx: AuthContext, input: RequestEmailCh
   }
   await limit(ctx, 'resendVerification', `email-change:${user.id}`, now);
 
-  const data = await issueAddressCheck(ctx, { check: 'email-change', userId: user.id, email: newEmail, now });
+  const data = await issueAddressCheck(ctx, {
+    check: 'email-change',
+    userId: user.id,
+    email: newEmail,
+    now,
+    data: encodeChange({ email: newEmail, stamp: credentialStamp(user), sessionId: input.sessionId ?? null }),
+  });
   ctx.emit({ type: 'email.change_requested', userId: user.id, at: now, ip: input.ip });
   await Promise.all([
     deliver(ctx, { template: 'emailChangeVerification', to: newEmail, userId: user.id, render: () => ctx.config.emails.emailChangeVerification(data) }),
@@ -109,28 +138,39 @@ export async function confirmEmailChange(ctx: AuthContext, input: ConfirmEmailCh
     if (owner) await limit(ctx, 'verifyCode', owner.email, now);
     result = owner ? await consumeCode(ctx, owner.id, purposes.code, code, now) : await consumeCodeForNobody(ctx, purposes.code, now);
   }
-  if (!result.ok || result.record.data === null) {
+  const change = result.ok ? decodeChange(result.record.data) : null;
+  if (!result.ok || change === null) {
     const reason = result.ok ? 'invalid' : result.reason;
     ctx.emit({ type: 'email.verification_failed', reason, ...(result.record ? { userId: result.record.userId } : {}), at: now, ip: input.ip });
     throw tokenError(reason);
   }
-  const newEmail = result.record.data;
   const user = await ctx.store.findUserById(result.record.userId);
   if (!user) throw new AuthError('TOKEN_INVALID');
   if (user.status === 'disabled') throw new AuthError('ACCOUNT_DISABLED');
+  // Asked for under other credentials: a reset or password change since then voids it, even
+  // a token issued concurrently with that change (which the voiding may have missed).
+  if (!safeEqual(change.stamp, credentialStamp(user))) {
+    ctx.emit({ type: 'email.verification_failed', reason: 'credentials_changed', userId: user.id, at: now, ip: input.ip });
+    throw new AuthError('TOKEN_INVALID');
+  }
 
-  const patch: UserPatch = { email: newEmail, emailVerifiedAt: now, updatedAt: now };
+  const patch: UserPatch = { email: change.email, emailVerifiedAt: now, updatedAt: now };
   if (user.status === 'pending') patch.status = 'active';
   let updated: UserRecord | null;
   try {
-    updated = await ctx.store.updateUser(user.id, patch);
+    // Compare-and-set on what was judged above: a reset, a disable or another change of
+    // address that lands meanwhile wins, and this one is refused.
+    updated = await ctx.store.updateUser(user.id, patch, { expect: { email: user.email, status: user.status, passwordHash: user.passwordHash } });
   } catch (error) {
     if (isAuthError(error, 'EMAIL_TAKEN')) ctx.emit({ type: 'email.verification_failed', reason: 'email_taken', userId: user.id, at: now, ip: input.ip });
     throw error;
   }
-  if (!updated) throw new AuthError('TOKEN_INVALID');
-  await ctx.store.voidOneTimeTokens(user.id, EVERY_ADDRESS_PURPOSE, now);
+  if (!updated) {
+    ctx.emit({ type: 'email.verification_failed', reason: 'account_changed', userId: user.id, at: now, ip: input.ip });
+    throw new AuthError('TOKEN_INVALID');
+  }
+  await endAccountState(ctx, 'email_changed', { userId: user.id, exceptSessionId: change.sessionId ?? undefined, now, ip: input.ip });
   ctx.emit({ type: 'email.changed', userId: user.id, at: now, ip: input.ip });
-  await notifyEmailChange(ctx, { template: 'emailChanged', userId: user.id, oldEmail: user.email, newEmail, at: now });
+  await notifyEmailChange(ctx, { template: 'emailChanged', userId: user.id, oldEmail: user.email, newEmail: change.email, at: now });
   return { user: toAuthUser(updated) };
 }

@@ -25,8 +25,8 @@ export const changePasswordSchema = z.object({ currentPassword: passwordInputSch
 
 /**
  * Changes the password of a logged-in user who proves they know the current one. Every other
- * session ends (the caller's stays), outstanding reset links stop working, and the owner is
- * told by email.
+ * session ends (the caller's stays), every outstanding single-use token (reset, verification,
+ * email change) stops working, and the owner is told by email.
  *
  * @throws AuthError `INVALID_CREDENTIALS` (wrong current password), `WEAK_PASSWORD` (fields on
  * `newPassword`, `same_as_current` among the codes), `VALIDATION_FAILED`, `UNAUTHENTICATED`,
@@ -54,16 +54,24 @@ export async function changePassword(ctx: AuthContext, input: ChangePasswordInpu
 
   const passwordHash = await ctx.hasher.hash(newPassword);
   const notify = (changed: UserRecord): Promise<void> => notifyPasswordChanged(ctx, { user: changed, reason: 'change', at: now });
-  const { user: updated, count } = await commitNewPassword(ctx, {
+  const proved = user.passwordHash;
+  const { user: updated } = await commitNewPassword(ctx, {
     user,
-    patch: { passwordHash, updatedAt: now },
-    reason: 'password_changed',
+    patch: () => ({ passwordHash, updatedAt: now }),
+    // The current password was proved against the hash read first: a change made since then
+    // (a reset, another change) makes it not current any more.
+    admit: (current) => {
+      if (!current) throw new AuthError('UNAUTHENTICATED');
+      if (current.status === 'disabled') throw new AuthError('ACCOUNT_DISABLED');
+      if (current.passwordHash !== proved) throw new AuthError('INVALID_CREDENTIALS', 'The current password is wrong.');
+      return current;
+    },
+    change: 'password_changed',
     exceptSessionId: input.sessionId,
     now,
+    ip: input.ip,
     notify,
   });
   ctx.emit({ type: 'password.changed', userId: user.id, at: now, ip: input.ip });
-  ctx.emit({ type: 'session.ended', userId: user.id, sessionId: null, reason: 'password_changed', count, at: now, ip: input.ip });
   await notify(updated);
-  await ctx.store.voidOneTimeTokens(user.id, ['password-reset'], now);
 }

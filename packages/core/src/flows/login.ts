@@ -72,21 +72,24 @@ export async function login(ctx: AuthContext, input: LoginInput): Promise<LoginR
   }
 
   const patch: UserPatch = { lastLoginAt: now, updatedAt: now };
-  if (ctx.hasher.needsRehash(user.passwordHash)) {
-    patch.passwordHash = await ctx.hasher.hash(password);
-    ctx.emit({ type: 'password.rehashed', userId: user.id, at: now });
-  }
+  if (ctx.hasher.needsRehash(user.passwordHash)) patch.passwordHash = await ctx.hasher.hash(password);
   const tokens = await startSession(ctx, user, input, now);
-  // The password was proved against the hash read above. A password change that ran since
-  // then (it ends every session after writing the new hash) may have missed the session just
-  // started: read the hash again, and give up the session if it is not the one proved.
-  const current = await ctx.store.findUserById(user.id);
-  if (current?.passwordHash !== user.passwordHash || current.status === 'disabled') {
+  // The password was proved against the hash read above. The update is a compare-and-set on
+  // that hash: a password change or reset that ran since then (it ends every session after
+  // writing its hash, and may have missed the session just started) makes it fail, and the
+  // session is given up; a rehash never overwrites a newer password.
+  const updated = await ctx.store.updateUser(user.id, patch, { expect: { passwordHash: user.passwordHash } });
+  if (!updated) {
     await ctx.store.revokeSession(tokens.sessionId, { now, reason: 'password_changed' });
     ctx.emit({ type: 'login.failed', reason: 'wrong_password', userId: user.id, at: now, ip: input.ip });
     throw new AuthError('INVALID_CREDENTIALS');
   }
-  const updated = (await ctx.store.updateUser(user.id, patch)) ?? { ...current, ...patch };
+  if (updated.status === 'disabled') {
+    await ctx.store.revokeSession(tokens.sessionId, { now, reason: 'user_disabled' });
+    ctx.emit({ type: 'login.failed', reason: 'account_disabled', userId: user.id, at: now, ip: input.ip });
+    throw new AuthError('ACCOUNT_DISABLED');
+  }
+  if (patch.passwordHash !== undefined) ctx.emit({ type: 'password.rehashed', userId: user.id, at: now });
   ctx.emit({ type: 'login.succeeded', userId: user.id, sessionId: tokens.sessionId, at: now, ip: input.ip });
   return { user: toAuthUser(updated), tokens };
 }

@@ -1,4 +1,5 @@
 import type { AuthContext, RequestMeta } from '../context.js';
+import { endAccountState } from '../lifecycle/account-lifecycle.js';
 
 /** Input of {@link logout}: the session of the caller's identity. */
 export interface LogoutInput extends RequestMeta {
@@ -25,10 +26,13 @@ export interface LogoutAllInput extends RequestMeta {
   userId: string;
 }
 
-/** Ends every session of the user, the caller's included. Returns how many were ended. */
+/**
+ * Ends every session of the user, the caller's included, and voids every outstanding
+ * single-use token (a pending email change, reset links, codes): "log out everywhere" is what an
+ * owner does who fears an intruder. Returns how many sessions ended.
+ */
 export async function logoutAll(ctx: AuthContext, input: LogoutAllInput): Promise<{ count: number }> {
   const now = ctx.clock.now();
-  const count = await ctx.store.revokeUserSessions(input.userId, { now, reason: 'logout_all' });
-  ctx.emit({ type: 'session.ended', userId: input.userId, sessionId: null, reason: 'logout_all', count, at: now, ip: input.ip });
+  const count = await endAccountState(ctx, 'logout_all', { userId: input.userId, now, ip: input.ip });
   return { count };
 }

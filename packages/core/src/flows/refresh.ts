@@ -1,7 +1,7 @@
 import type { AuthContext, RequestMeta } from '../context.js';
 import { AuthError } from '../errors.js';
 import { sha256 } from '../lib/crypto.js';
-import { isSessionLive, nextRefreshToken, tokenPair, type TokenPair } from '../lib/sessions.js';
+import { isSessionLive, legacyNextRefreshToken, nextRefreshToken, tokenPair, type TokenPair } from '../lib/sessions.js';
 import { toAuthUser, type AuthUser } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
 import type { RefreshTokenLookup } from '../ports/store.js';
@@ -44,7 +44,7 @@ export async function refresh(ctx: AuthContext, input: RefreshInput): Promise<Re
     return { user: toAuthUser(user), tokens: await tokenPair(ctx, user, session, refreshToken, now) };
   }
 
-  const successor = nextRefreshToken(session, refreshToken);
+  const successor = nextRefreshToken(ctx, session, refreshToken);
   if (found.token.usedAt === null) {
     const won = await ctx.store.rotateRefreshToken({
       sessionId: session.id,
@@ -60,22 +60,26 @@ export async function refresh(ctx: AuthContext, input: RefreshInput): Promise<Re
     // A concurrent request exchanged it first: judge this one as a retry of that exchange.
     const current = await ctx.store.findRefreshToken(presentedHash);
     if (!current || current.token.usedAt === null) throw new AuthError('TOKEN_INVALID');
-    return retryOrReuse(ctx, current, successor, input, now);
+    return retryOrReuse(ctx, current, refreshToken, input, now);
   }
-  return retryOrReuse(ctx, found, successor, input, now);
+  return retryOrReuse(ctx, found, refreshToken, input, now);
 }
 
-async function retryOrReuse(ctx: AuthContext, found: RefreshTokenLookup, successor: string, meta: RequestMeta, now: Date): Promise<RefreshResult> {
+async function retryOrReuse(ctx: AuthContext, found: RefreshTokenLookup, presented: string, meta: RequestMeta, now: Date): Promise<RefreshResult> {
+  const successor = nextRefreshToken(ctx, found.session, presented);
   const { token, session, user } = found;
   const usedAt = token.usedAt?.getTime() ?? 0;
   const withinGrace = session.revokedAt === null && now.getTime() - usedAt <= ctx.config.session.refreshGraceWindow * 1000;
   if (withinGrace) {
     // Only while the successor is still the family's live token: after a further rotation, an
-    // old token is a replay whatever the time.
-    const next = await ctx.store.findRefreshToken(sha256(successor));
-    if (next && next.token.usedAt === null && next.session.id === session.id && isSessionLive(ctx, next.session, now)) {
-      ctx.emit({ type: 'refresh_token.grace_retry', userId: user.id, sessionId: session.id, at: now, ip: meta.ip });
-      return { user: toAuthUser(user), tokens: await tokenPair(ctx, user, next.session, successor, now) };
+    // old token is a replay whatever the time. A token rotated by a version before 0.2, just
+    // before the upgrade, has a successor derived the old way: recognised, never issued anew.
+    for (const candidate of [successor, legacyNextRefreshToken(session, presented)]) {
+      const next = await ctx.store.findRefreshToken(sha256(candidate));
+      if (next && next.token.usedAt === null && next.session.id === session.id && isSessionLive(ctx, next.session, now)) {
+        ctx.emit({ type: 'refresh_token.grace_retry', userId: user.id, sessionId: session.id, at: now, ip: meta.ip });
+        return { user: toAuthUser(user), tokens: await tokenPair(ctx, user, next.session, candidate, now) };
+      }
     }
   }
   if (await ctx.store.revokeSession(session.id, { now, reason: 'refresh_token_reused' })) {

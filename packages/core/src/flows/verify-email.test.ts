@@ -94,10 +94,21 @@ describe('verifyEmail by link', () => {
   it('verifies a disabled account without re-activating it or logging it in', async () => {
     const t = withMethod('link', { emailVerification: { autoLoginOnVerify: true } });
     const { userId, message } = await registered(t);
-    await t.auth.setUserStatus({ userId, status: 'disabled' });
+    // Disabled behind Gatehouse's back (an admin script writing the row), so the link survives.
+    await t.store.updateUser(userId, { status: 'disabled', updatedAt: t.clock.now() });
     const { user, tokens } = await t.auth.verifyEmail({ token: tokenIn(message) });
     expect(user).toMatchObject({ emailVerified: true, status: 'disabled' });
     expect(tokens).toBeNull();
+  });
+
+  it('a disable through Gatehouse voids the verification link and code, for good', async () => {
+    const t = withMethod('both');
+    const { userId, message } = await registered(t);
+    await t.auth.setUserStatus({ userId, status: 'disabled' });
+    await t.auth.setUserStatus({ userId, status: 'pending' });
+    expect((await caught(t.auth.verifyEmail({ token: tokenIn(message) }))).code).toBe('TOKEN_INVALID');
+    expect((await caught(t.auth.verifyEmail({ email: 'ada@example.com', code: codeIn(message) }))).code).toBe('TOKEN_INVALID');
+    expect((await t.store.findUserById(userId))?.emailVerifiedAt).toBeNull();
   });
 
   it('sends the verification also when login does not require it, and verifying keeps the session usable', async () => {

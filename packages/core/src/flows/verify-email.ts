@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AuthContext, RequestMeta } from '../context.js';
-import { AuthError } from '../errors.js';
-import { checkCode, checkLinkToken, consumeCodeForNobody, tokenError, type ConsumeResult } from '../lib/one-time-tokens.js';
+import { AuthError, isAuthError } from '../errors.js';
+import { consumeCode, consumeCodeForNobody, consumeLinkToken, tokenError, type ConsumeResult } from '../lib/one-time-tokens.js';
 import { startSession, type TokenPair } from '../lib/sessions.js';
 import { toAuthUser, type AuthUser } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
@@ -25,7 +25,17 @@ export const verifyEmailUserCodeSchema = z.object({ userId: z.string().min(1).ma
  * address, or the code with the user id of an authenticated caller. A `userId` must come from
  * the caller's verified access token, never from the request body.
  */
-export type VerifyEmailInput = RequestMeta & ({ token: string } | { email: string; code: string } | { userId: string; code: string });
+export type VerifyEmailInput = RequestMeta & VerifyEmailOptions & ({ token: string } | { email: string; code: string } | { userId: string; code: string });
+
+/** Options of {@link verifyEmail}. */
+export interface VerifyEmailOptions {
+  /**
+   * Start a session when `emailVerification.autoLoginOnVerify` is on (default `true`). The emailed
+   * link opened by GET passes `false`: a link can be opened cross-site, and a session it started
+   * would log the browser into whichever account sent the link (login CSRF).
+   */
+  autoLogin?: boolean;
+}
 
 /** Result of {@link verifyEmail}. */
 export interface VerifyEmailResult<P = Record<string, unknown>> {
@@ -56,8 +66,10 @@ export async function verifyEmail(ctx: AuthContext, input: VerifyEmailInput): Pr
   const now = ctx.clock.now();
   const purposes = addressCheckPurposes('verification');
   const isLink = 'token' in input;
+  // Consumed first, in one atomic store call: of concurrent uses (and parallel code guesses),
+  // only the request that consumed the token or code goes on to mark the address verified.
   const result = isLink
-    ? await checkLinkToken(ctx, parseInput(verifyEmailTokenSchema, input).token, purposes.link, now)
+    ? await consumeLinkToken(ctx, parseInput(verifyEmailTokenSchema, input).token, purposes.link, now)
     : await judgeCode(ctx, input, purposes.code, now);
   if (!result.ok && result.reason === 'used') {
     // A link opened again (a mail scanner opened it first) answers success once verified.
@@ -69,31 +81,27 @@ export async function verifyEmail(ctx: AuthContext, input: VerifyEmailInput): Pr
     throw tokenError(result.reason);
   }
   const { record } = result;
-  const user = await ctx.store.findUserById(record.userId);
-  // A token only works for the address it was sent to: not after the account's address changed.
-  if (!user || (record.data !== null && record.data !== user.email)) {
-    ctx.emit({ type: 'email.verification_failed', reason: 'address_changed', userId: record.userId, at: now, ip: input.ip });
-    throw new AuthError('TOKEN_INVALID');
+  let verified: UserRecord;
+  try {
+    verified = await markEmailVerified(ctx, record.userId, record.data, now);
+  } catch (error) {
+    // Not verified: unless the address changed under the token, give the token back for a retry.
+    if (!isAuthError(error, 'TOKEN_INVALID')) await ctx.store.releaseOneTimeToken(record.hash, now).catch(() => false);
+    if (isAuthError(error, 'TOKEN_INVALID')) {
+      ctx.emit({ type: 'email.verification_failed', reason: 'address_changed', userId: record.userId, at: now, ip: input.ip });
+    }
+    throw error;
   }
-
-  // Verify first, consume last: a failure in between leaves the token usable for a retry,
-  // never used up with the address still unverified. Of concurrent uses, the one that
-  // consumes the token is the one that verified.
-  const verified = await markEmailVerified(ctx, user, now);
-  if (!(await ctx.store.consumeOneTimeToken(record.hash, record.purpose, now))) {
-    if (isLink) return { user: toAuthUser(verified), tokens: null };
-    throw new AuthError('TOKEN_INVALID');
-  }
-  ctx.emit({ type: 'email.verified', userId: user.id, at: now, ip: input.ip });
+  ctx.emit({ type: 'email.verified', userId: verified.id, at: now, ip: input.ip });
   // The link and the code of one email are two ways to do the same thing: the other one dies too.
-  await ctx.store.voidOneTimeTokens(user.id, [purposes.link, purposes.code], now);
+  await ctx.store.voidOneTimeTokens(verified.id, [purposes.link, purposes.code], now);
 
-  if (!ctx.config.emailVerification.autoLoginOnVerify || verified.status === 'disabled') {
+  if (!ctx.config.emailVerification.autoLoginOnVerify || input.autoLogin === false || verified.status === 'disabled') {
     return { user: toAuthUser(verified), tokens: null };
   }
   const tokens = await startSession(ctx, verified, input, now);
-  const loggedIn = (await ctx.store.updateUser(user.id, { lastLoginAt: now, updatedAt: now })) ?? { ...verified, lastLoginAt: now };
-  ctx.emit({ type: 'login.succeeded', userId: user.id, sessionId: tokens.sessionId, at: now, ip: input.ip });
+  const loggedIn = (await ctx.store.updateUser(verified.id, { lastLoginAt: now, updatedAt: now })) ?? { ...verified, lastLoginAt: now };
+  ctx.emit({ type: 'login.succeeded', userId: verified.id, sessionId: tokens.sessionId, at: now, ip: input.ip });
   return { user: toAuthUser(loggedIn), tokens };
 }
 
@@ -112,7 +120,7 @@ async function judgeCode(ctx: AuthContext, input: VerifyEmailInput, purpose: One
     await limit(ctx, 'verifyCode', parsed.email, now);
     user = await ctx.store.findUserByEmail(parsed.email);
   }
-  return user ? checkCode(ctx, user.id, purpose, code, now) : consumeCodeForNobody(ctx, purpose, now);
+  return user ? consumeCode(ctx, user.id, purpose, code, now) : consumeCodeForNobody(ctx, purpose, now);
 }
 
 /** The owner of a used link token when the address it was sent to is verified (the link was opened again). */
@@ -123,17 +131,23 @@ async function verifiedOwner(ctx: AuthContext, userId: string | undefined, email
 }
 
 /**
- * Marks the user's current address verified, once: sets `emailVerifiedAt` and moves a
- * `pending` account to `active`. A `disabled` account is never re-activated. Returns the user
- * as stored afterwards. The caller reports `email.verified` once it has consumed the token.
+ * Marks the user's address verified, once: sets `emailVerifiedAt` and moves a `pending` account
+ * to `active`; a `disabled` account stays disabled. Compare-and-set on the address and status
+ * read, so a disable or a change of address made meanwhile is never overwritten; a lost race is
+ * judged again on a fresh read. Returns the user as stored afterwards.
+ * @throws AuthError `TOKEN_INVALID` when the user is gone or has another address than the token's.
  */
-async function markEmailVerified(ctx: AuthContext, user: UserRecord, now: Date): Promise<UserRecord> {
-  if (user.emailVerifiedAt !== null) return user;
-  const patch: UserPatch = { emailVerifiedAt: now, updatedAt: now };
-  // The store has no conditional update: an admin disabling the account between the read and
-  // this write would be overwritten with `active`. The window is one store round trip.
-  if (user.status === 'pending') patch.status = 'active';
-  const updated = await ctx.store.updateUser(user.id, patch);
-  if (!updated) throw new AuthError('TOKEN_INVALID');
-  return updated;
+async function markEmailVerified(ctx: AuthContext, userId: string, address: string | null, now: Date): Promise<UserRecord> {
+  for (let round = 0; round < 3; round++) {
+    const user = await ctx.store.findUserById(userId);
+    // A token only works for the address it was sent to: not after the account's address changed.
+    if (!user || (address !== null && address !== user.email)) throw new AuthError('TOKEN_INVALID');
+    if (user.emailVerifiedAt !== null) return user;
+    const patch: UserPatch = { emailVerifiedAt: now, updatedAt: now };
+    if (user.status === 'pending') patch.status = 'active';
+    const updated = await ctx.store.updateUser(user.id, patch, { expect: { status: user.status, email: user.email } });
+    if (updated) return updated;
+  }
+  // Three lost races in a row: the account is changing under us; the caller may retry.
+  throw new AuthError('SERVICE_UNAVAILABLE');
 }

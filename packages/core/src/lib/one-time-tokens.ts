@@ -1,7 +1,7 @@
 import type { AuthContext } from '../context.js';
 import { AuthError } from '../errors.js';
 import type { OneTimeTokenPurpose, OneTimeTokenRecord } from '../ports/store.js';
-import { randomCode, randomToken, randomUUID, safeEqual, sha256 } from './crypto.js';
+import { randomCode, randomToken, randomUUID, sha256 } from './crypto.js';
 
 /** The default characters of a short code: no 0/O or 1/I, so a code read aloud or typed from a phone cannot be misread. */
 export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -79,48 +79,16 @@ export async function consumeLinkToken(ctx: AuthContext, token: string, purpose:
 }
 
 /**
- * Judges a link token without consuming it: the stored record when it is usable, or why not.
- * For flows that make their change first and consume the token last, so that a failure in
- * between leaves the token usable for a retry.
- */
-export async function checkLinkToken(ctx: AuthContext, token: string, purpose: OneTimeTokenPurpose, now: Date): Promise<ConsumeResult> {
-  const hash = sha256(token);
-  const found = await ctx.store.findOneTimeToken(hash);
-  if (!found || found.purpose !== purpose) return { ok: false, reason: 'invalid', record: null };
-  if (found.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', record: found };
-  if (found.usedAt !== null) return { ok: false, reason: 'used', record: found };
-  return { ok: true, record: found };
-}
-
-/**
- * Judges a code against the user's active code for the purpose without consuming it: a wrong
- * guess costs one attempt, and the last one voids the code.
- */
-export async function checkCode(ctx: AuthContext, userId: string, purpose: OneTimeTokenPurpose, code: string, now: Date): Promise<ConsumeResult> {
-  const hash = codeHash(userId, purpose, normalizeCode(code));
-  const active = await ctx.store.findActiveOneTimeToken(userId, purpose, now);
-  if (!active) return explainRefusal(ctx, hash, purpose, now);
-  if (safeEqual(active.hash, hash)) return { ok: true, record: active };
-  const left = await ctx.store.recordOneTimeTokenFailure(active.id, now);
-  return { ok: false, reason: left === 0 ? 'attempts_exhausted' : 'invalid', record: null };
-}
-
-/**
  * Checks a code against the user's active code for the purpose and consumes it when it
- * matches. A wrong guess costs one attempt; the last one voids the code, so even the right
- * code is refused after it.
+ * matches, in one atomic store call: a wrong guess costs one try, the last one voids the code,
+ * and even the right code is refused after it. Parallel guesses cannot share a try.
  */
 export async function consumeCode(ctx: AuthContext, userId: string, purpose: OneTimeTokenPurpose, code: string, now: Date): Promise<ConsumeResult> {
   const hash = codeHash(userId, purpose, normalizeCode(code));
-  const active = await ctx.store.findActiveOneTimeToken(userId, purpose, now);
-  if (!active) return explainRefusal(ctx, hash, purpose, now);
-  if (!safeEqual(active.hash, hash)) {
-    const left = await ctx.store.recordOneTimeTokenFailure(active.id, now);
-    return { ok: false, reason: left === 0 ? 'attempts_exhausted' : 'invalid', record: null };
-  }
-  const consumed = await ctx.store.consumeOneTimeToken(hash, purpose, now);
-  // Null only when a concurrent request consumed (or voided) it first.
-  return consumed ? { ok: true, record: consumed } : { ok: false, reason: 'used', record: active };
+  const checked = await ctx.store.checkOneTimeCode({ userId, purpose, hash, now });
+  if (checked.outcome === 'consumed') return { ok: true, record: checked.record };
+  if (checked.outcome === 'wrong') return { ok: false, reason: checked.attemptsLeft === 0 ? 'attempts_exhausted' : 'invalid', record: null };
+  return explainRefusal(ctx, hash, purpose, now);
 }
 
 /**
@@ -128,7 +96,7 @@ export async function consumeCode(ctx: AuthContext, userId: string, purpose: One
  * guess for an unknown address costs what a guess for a known one costs.
  */
 export async function consumeCodeForNobody(ctx: AuthContext, purpose: OneTimeTokenPurpose, now: Date): Promise<ConsumeResult> {
-  await ctx.store.findActiveOneTimeToken(randomUUID(ctx.random), purpose, now);
+  await ctx.store.checkOneTimeCode({ userId: randomUUID(ctx.random), purpose, hash: sha256(randomToken(ctx.random)), now });
   return { ok: false, reason: 'invalid', record: null };
 }
 

@@ -1,5 +1,6 @@
 import type { AuthContext, RequestMeta } from '../context.js';
 import type { SessionRecord, UserRecord } from '../ports/store.js';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { hmacSha256, randomToken, randomUUID, sha256 } from './crypto.js';
 
 /** An access token handed to a client. */
@@ -31,11 +32,30 @@ export function isSessionLive(ctx: AuthContext, session: SessionRecord, now: Dat
 }
 
 /**
+ * The server-side key that successor refresh tokens are derived under, from the configured
+ * secret material (the HS256 secret, the signing key, or `session.rotationSecret`). HKDF with a
+ * label of its own, so the key is unrelated to the one that signs access tokens.
+ */
+export function deriveRotationSecret(material: Uint8Array): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', material, 'gatehouse', 'gatehouse/refresh-token-rotation/v1', 32));
+}
+
+/**
  * The refresh token that follows `token` in its family. Deriving it (rather than drawing a new
  * random one) lets a client's concurrent retry inside the grace window receive the very same
- * successor, so the family never forks. The per-session key never leaves the server.
+ * successor, so the family never forks. It mixes the per-session key (stored) with the
+ * server's rotation secret (never stored): a copy of the database alone derives nothing.
  */
-export function nextRefreshToken(session: SessionRecord, token: string): string {
+export function nextRefreshToken(ctx: Pick<AuthContext, 'rotationSecret'>, session: SessionRecord, token: string): string {
+  return createHmac('sha256', ctx.rotationSecret).update(`${session.rotationKey}:${token}`, 'utf8').digest('base64url');
+}
+
+/**
+ * How sessions started before 0.2 derived successors: from the stored per-session key alone.
+ * Read only to recognise a client's grace-window retry of a token rotated just before the
+ * upgrade; never used to issue a token. Remove in 1.0.
+ */
+export function legacyNextRefreshToken(session: SessionRecord, token: string): string {
   return hmacSha256(session.rotationKey, token);
 }
 

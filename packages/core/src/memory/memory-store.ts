@@ -1,5 +1,7 @@
 import { AuthError } from '../errors.js';
 import type {
+  CheckOneTimeCodeInput,
+  OneTimeCodeCheck,
   OneTimeTokenPurpose,
   OneTimeTokenRecord,
   RefreshTokenLookup,
@@ -10,6 +12,8 @@ import type {
   SessionRecord,
   SessionWithUser,
   Store,
+  UpdateUserOptions,
+  UserExpectation,
   UserPatch,
   UserRecord,
 } from '../ports/store.js';
@@ -33,7 +37,6 @@ export function memoryStore(): Store {
   const sessions = new Map<string, SessionRecord>();
   const refreshTokens = new Map<string, RefreshTokenRecord>();
   const oneTimeTokens = new Map<string, OneTimeTokenRecord>();
-  const oneTimeTokenHashById = new Map<string, string>();
 
   function emailKey(email: string): string {
     return email.toLowerCase();
@@ -42,6 +45,24 @@ export function memoryStore(): Store {
   function sessionWithUser(session: SessionRecord): SessionWithUser | null {
     const user = users.get(session.userId);
     return user ? { session: structuredClone(session), user: structuredClone(user) } : null;
+  }
+
+  function newestUsable(userId: string, purpose: OneTimeTokenPurpose, now: Date): OneTimeTokenRecord | undefined {
+    let newest: OneTimeTokenRecord | undefined;
+    for (const token of oneTimeTokens.values()) {
+      if (token.userId !== userId || token.purpose !== purpose || token.usedAt !== null) continue;
+      if (token.expiresAt.getTime() <= now.getTime()) continue;
+      if (!newest || token.createdAt.getTime() >= newest.createdAt.getTime()) newest = token;
+    }
+    return newest;
+  }
+
+  function meets(user: UserRecord, expect: UserExpectation | undefined): boolean {
+    if (!expect) return true;
+    if (expect.status !== undefined && user.status !== expect.status) return false;
+    if (expect.passwordHash !== undefined && user.passwordHash !== expect.passwordHash) return false;
+    if (expect.email !== undefined && emailKey(user.email) !== emailKey(expect.email)) return false;
+    return true;
   }
 
   function revoke(session: SessionRecord, options: RevokeOptions): boolean {
@@ -70,9 +91,9 @@ export function memoryStore(): Store {
       return user ? structuredClone(user) : null;
     },
 
-    async updateUser(id: string, patch: UserPatch) {
+    async updateUser(id: string, patch: UserPatch, options?: UpdateUserOptions) {
       const user = users.get(id);
-      if (!user) return null;
+      if (!user || !meets(user, options?.expect)) return null;
       if (patch.email !== undefined) {
         const newKey = emailKey(patch.email);
         const owner = userIdByEmail.get(newKey);
@@ -101,7 +122,6 @@ export function memoryStore(): Store {
       for (const [hash, token] of oneTimeTokens) {
         if (token.userId !== id) continue;
         oneTimeTokens.delete(hash);
-        oneTimeTokenHashById.delete(token.id);
       }
       return true;
     },
@@ -162,7 +182,6 @@ export function memoryStore(): Store {
         }
       }
       oneTimeTokens.set(token.hash, structuredClone(token));
-      oneTimeTokenHashById.set(token.id, token.hash);
     },
 
     async findOneTimeToken(hash) {
@@ -171,12 +190,7 @@ export function memoryStore(): Store {
     },
 
     async findActiveOneTimeToken(userId: string, purpose: OneTimeTokenPurpose, now: Date) {
-      let newest: OneTimeTokenRecord | undefined;
-      for (const token of oneTimeTokens.values()) {
-        if (token.userId !== userId || token.purpose !== purpose || token.usedAt !== null) continue;
-        if (token.expiresAt.getTime() <= now.getTime()) continue;
-        if (!newest || token.createdAt.getTime() >= newest.createdAt.getTime()) newest = token;
-      }
+      const newest = newestUsable(userId, purpose, now);
       return newest ? structuredClone(newest) : null;
     },
 
@@ -196,14 +210,17 @@ export function memoryStore(): Store {
       return true;
     },
 
-    async recordOneTimeTokenFailure(id, now) {
-      const hash = oneTimeTokenHashById.get(id);
-      const token = hash === undefined ? undefined : oneTimeTokens.get(hash);
-      if (!token || token.usedAt !== null || token.attemptsLeft === null) return null;
-      if (token.expiresAt.getTime() <= now.getTime()) return null;
-      token.attemptsLeft = Math.max(0, token.attemptsLeft - 1);
-      if (token.attemptsLeft === 0) token.usedAt = now;
-      return token.attemptsLeft;
+    async checkOneTimeCode(input: CheckOneTimeCodeInput): Promise<OneTimeCodeCheck> {
+      const code = newestUsable(input.userId, input.purpose, input.now);
+      if (!code || code.attemptsLeft === null || code.attemptsLeft <= 0) return { outcome: 'none' };
+      if (code.hash === input.hash) {
+        const before = structuredClone(code);
+        code.usedAt = input.now;
+        return { outcome: 'consumed', record: before };
+      }
+      code.attemptsLeft -= 1;
+      if (code.attemptsLeft === 0) code.usedAt = input.now;
+      return { outcome: 'wrong', attemptsLeft: code.attemptsLeft };
     },
 
     async voidOneTimeTokens(userId, purposes, now) {

@@ -33,6 +33,45 @@ export interface UserPatch {
   updatedAt: Date;
 }
 
+/**
+ * Values that a conditional {@link Store.updateUser} requires the stored user to still have:
+ * a compare-and-set, so that a state change decided on a read (pending → active, a rehash of
+ * the hash just verified) never overwrites a change made meanwhile (an admin's disable, a
+ * password reset).
+ */
+export interface UserExpectation {
+  status?: UserStatus;
+  /** The stored hash, compared exactly (`null` for an account without a password). */
+  passwordHash?: string | null;
+  /** The normalized address, compared case-insensitively. */
+  email?: string;
+}
+
+/** Options of {@link Store.updateUser}. */
+export interface UpdateUserOptions {
+  /** Apply the patch only while the stored user has every one of these values. */
+  expect?: UserExpectation;
+}
+
+/** Input of {@link Store.checkOneTimeCode}. */
+export interface CheckOneTimeCodeInput {
+  userId: string;
+  purpose: OneTimeTokenPurpose;
+  /** Hash of the code as presented (see `codeHash`). */
+  hash: string;
+  now: Date;
+}
+
+/**
+ * The outcome of {@link Store.checkOneTimeCode}: the code was right and is now consumed (with the
+ * record as it was before), or wrong (with the tries left after this one), or the user has no
+ * usable code for the purpose.
+ */
+export type OneTimeCodeCheck =
+  | { outcome: 'consumed'; record: OneTimeTokenRecord }
+  | { outcome: 'wrong'; attemptsLeft: number }
+  | { outcome: 'none' };
+
 /** One login session, which is also one refresh-token family. */
 export interface SessionRecord {
   id: string;
@@ -156,9 +195,13 @@ export interface Store {
 
   /**
    * Applies `patch` to the user and returns the updated record, or `null` when no such user.
+   *
+   * With `options.expect`, atomically: the patch is applied only while the stored user has every
+   * expected value, and `null` (no change) is returned otherwise. Of N concurrent conditional
+   * updates that expect the same value and change it, exactly one succeeds.
    * @throws AuthError `EMAIL_TAKEN` when the new email belongs to another user.
    */
-  updateUser(id: string, patch: UserPatch): Promise<UserRecord | null>;
+  updateUser(id: string, patch: UserPatch, options?: UpdateUserOptions): Promise<UserRecord | null>;
 
   /** Deletes the user with their sessions, refresh tokens and single-use tokens. Returns `true` if the user existed. */
   deleteUser(id: string): Promise<boolean>;
@@ -217,11 +260,17 @@ export interface Store {
   releaseOneTimeToken(hash: string, usedAt: Date): Promise<boolean>;
 
   /**
-   * Counts one wrong guess against a usable short code, atomically: decrements `attemptsLeft`
-   * and voids the token (`usedAt = now`) when it reaches zero. Returns the attempts left, or
-   * `null` when the token is not usable any more.
+   * Judges a short code against the user's newest usable code for the purpose (unused,
+   * `expiresAt > now`, `attemptsLeft > 0`), in one atomic step: when `hash` is that code's hash
+   * it is consumed (`usedAt = now`) and returned as it was before (`consumed`); otherwise one try
+   * is counted (`attemptsLeft - 1`, and `usedAt = now` when it reaches zero) and the tries left
+   * are returned (`wrong`); `none` when the user has no usable code for the purpose.
+   *
+   * Under any concurrency the tries are exact: of N parallel calls, at most `attemptsLeft` are
+   * judged, at most one is `consumed`, and once the tries are spent even the right code is
+   * refused (`none`). An older, voided code is never judged.
    */
-  recordOneTimeTokenFailure(id: string, now: Date): Promise<number | null>;
+  checkOneTimeCode(input: CheckOneTimeCodeInput): Promise<OneTimeCodeCheck>;
 
   /** Voids every unused token of the user for the given purposes. Returns how many were voided. */
   voidOneTimeTokens(userId: string, purposes: readonly OneTimeTokenPurpose[], now: Date): Promise<number>;
