@@ -195,7 +195,7 @@ export function routeTable<P>(auth: Auth<P>, profileSchema: z.ZodObject, options
       link: true,
       summary: 'The emailed verification link: verifies, then answers JSON or redirects to the app',
       async handle({ params, meta, tokens }) {
-        const result = await auth.verifyEmail({ token: text(params.token), ...meta });
+        const result = await auth.verifyEmail({ token: text(params.token), autoLogin: false, ...meta });
         return { data: { user: user(result.user), tokens: result.tokens && tokens(result.tokens) }, tokens: result.tokens };
       },
     },
@@ -258,7 +258,8 @@ export function routeTable<P>(auth: Auth<P>, profileSchema: z.ZodObject, options
       body: requestEmailChangeSchema,
       summary: 'Start a change of address: the new address gets a link or code',
       async handle({ body, identity, meta }) {
-        await auth.requestEmailChange({ userId: required(identity).userId, password: text(body.password), newEmail: text(body.newEmail), ...meta });
+        const { userId, sessionId } = required(identity);
+        await auth.requestEmailChange({ userId, sessionId, password: text(body.password), newEmail: text(body.newEmail), ...meta });
         return { data: null };
       },
     },

@@ -297,3 +297,15 @@ describe('refresh successors are derived under a server secret', () => {
     await expect(t.auth.refresh({ refreshToken: next.refreshToken })).resolves.toBeDefined();
   });
 });
+
+describe('docs/security.md prints the lifecycle table', () => {
+  it('has one row per change, exactly as the table in code says', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../../../docs/security.md', import.meta.url), 'utf8');
+    for (const [change, rule] of Object.entries(LIFECYCLE)) {
+      const sessions = rule.sessions === 'all' ? 'every session' : "every session but the caller's";
+      const voids = rule.voids.length === EVERY_PURPOSE.length ? 'every purpose' : rule.voids.map((purpose) => `\`${purpose}\``).join(', ');
+      expect(doc).toContain(`| \`${change}\` | ${sessions} | ${voids} | ${rule.why} |`);
+    }
+  });
+});

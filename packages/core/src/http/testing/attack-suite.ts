@@ -6,6 +6,7 @@ import { argon2Hasher } from '../../password/argon2-hasher.js';
 import type { HttpOptions } from '../options.js';
 import { APP_URL, PASSWORD, SECRET, START, mailedCode, mailedToken, mountSuiteApp, settle, urlsIn, type CallInit, type SuiteApp } from './suite-app.js';
 import type { ContractMount } from './contract-suite.js';
+import { accountIntegrityAttacks } from './attacks/account-integrity.js';
 
 /** Options of {@link runHttpAttacks}. */
 export interface HttpAttackOptions {
@@ -147,6 +148,7 @@ export function runHttpAttacks({ name, mount }: HttpAttackOptions): void {
   }
 
   describe(`HTTP attacks: ${name}`, () => {
+    accountIntegrityAttacks(mount);
     describe('access tokens', () => {
       it('refuses forged, tampered and mis-claimed HS256 tokens (alg none, wrong key, wrong iss/aud/typ, missing claims, kid/jwk/jku headers) with 401, WWW-Authenticate: Bearer and the error envelope', async () => {
         const t = await setup();
