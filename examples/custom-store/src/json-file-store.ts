@@ -18,6 +18,8 @@ import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AuthError } from '@gatehouse/core';
 import type {
+  CheckOneTimeCodeInput,
+  OneTimeCodeCheck,
   OneTimeTokenPurpose,
   OneTimeTokenRecord,
   RefreshTokenLookup,
@@ -28,6 +30,8 @@ import type {
   SessionRecord,
   SessionWithUser,
   Store,
+  UpdateUserOptions,
+  UserExpectation,
   UserPatch,
   UserRecord,
   UserStatus,
@@ -225,8 +229,24 @@ function findUserRowByEmail(data: FileData, email: string): UserRow | undefined 
   return Object.values(data.users).find((user) => user.email === key);
 }
 
-function findOneTimeTokenRowById(data: FileData, id: string): OneTimeTokenRow | undefined {
-  return Object.values(data.oneTimeTokens).find((token) => token.id === id);
+/** Whether the stored user still has every value the caller expects (a compare-and-set). */
+function meetsExpectation(row: UserRow, expect: UserExpectation | undefined): boolean {
+  if (expect === undefined) return true;
+  if (expect.status !== undefined && row.status !== expect.status) return false;
+  if (expect.passwordHash !== undefined && row.passwordHash !== expect.passwordHash) return false;
+  if (expect.email !== undefined && row.email !== expect.email.toLowerCase()) return false;
+  return true;
+}
+
+/** The user's newest usable code for the purpose: unused, unexpired, with tries left. */
+function newestUsableCode(data: FileData, userId: string, purpose: OneTimeTokenPurpose, now: number): OneTimeTokenRow | undefined {
+  let newest: OneTimeTokenRow | undefined;
+  for (const token of Object.values(data.oneTimeTokens)) {
+    if (token.userId !== userId || token.purpose !== purpose || token.usedAt !== null || token.expiresAt <= now) continue;
+    if (token.attemptsLeft === null || token.attemptsLeft <= 0) continue;
+    if (!newest || token.createdAt > newest.createdAt || (token.createdAt === newest.createdAt && token.id > newest.id)) newest = token;
+  }
+  return newest;
 }
 
 function withUser(data: FileData, session: SessionRow): SessionWithUser | null {
@@ -403,10 +423,11 @@ export async function jsonFileStore(options: JsonFileStoreOptions): Promise<Json
       });
     },
 
-    updateUser(id: string, patch: UserPatch) {
+    updateUser(id: string, patch: UserPatch, options?: UpdateUserOptions) {
       return mutate((draft) => {
         const row = draft.users[id];
-        if (!row) return unchanged(null);
+        // Checked and applied under the mutex: nothing can change the user in between.
+        if (!row || !meetsExpectation(row, options?.expect)) return unchanged(null);
         if (patch.email !== undefined) {
           const owner = findUserRowByEmail(draft, patch.email);
           if (owner && owner.id !== id) throw new AuthError('EMAIL_TAKEN');
@@ -553,13 +574,20 @@ export async function jsonFileStore(options: JsonFileStoreOptions): Promise<Json
       });
     },
 
-    recordOneTimeTokenFailure(id, now) {
-      return mutate((draft) => {
-        const token = findOneTimeTokenRowById(draft, id);
-        if (!token || token.usedAt !== null || token.attemptsLeft === null || token.expiresAt <= ms(now)) return unchanged(null);
-        token.attemptsLeft = Math.max(0, token.attemptsLeft - 1);
-        if (token.attemptsLeft === 0) token.usedAt = ms(now);
-        return changed(token.attemptsLeft);
+    checkOneTimeCode(input: CheckOneTimeCodeInput) {
+      // Found and judged in one change, under the mutex: concurrent checks take turns, so each
+      // try is counted once and the code is consumed at most once.
+      return mutate((draft): Change<OneTimeCodeCheck> => {
+        const code = newestUsableCode(draft, input.userId, input.purpose, ms(input.now));
+        if (!code || code.attemptsLeft === null) return unchanged({ outcome: 'none' });
+        if (code.hash === input.hash) {
+          const before = oneTimeTokenRecord(code);
+          code.usedAt = ms(input.now);
+          return changed({ outcome: 'consumed', record: before });
+        }
+        code.attemptsLeft -= 1;
+        if (code.attemptsLeft === 0) code.usedAt = ms(input.now);
+        return changed({ outcome: 'wrong', attemptsLeft: code.attemptsLeft });
       });
     },
 

@@ -1,5 +1,8 @@
+import { timingSafeEqual } from 'node:crypto';
 import { AuthError } from '@gatehouse/core';
 import type {
+  CheckOneTimeCodeInput,
+  OneTimeCodeCheck,
   OneTimeTokenPurpose,
   OneTimeTokenRecord,
   RefreshTokenLookup,
@@ -10,10 +13,12 @@ import type {
   SessionRecord,
   SessionWithUser,
   Store,
+  UpdateUserOptions,
+  UserExpectation,
   UserPatch,
   UserRecord,
 } from '@gatehouse/core';
-import type { Kysely, Updateable } from 'kysely';
+import type { Kysely, Updateable, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import { detectDialect } from './lib/dialect.js';
 import { isEmailTaken } from './lib/driver-errors.js';
 import {
@@ -84,6 +89,27 @@ function userChanges(patch: UserPatch): Updateable<UsersTable> {
   return changes;
 }
 
+/** Adds an expectation's values to an update of the user: the update then matches only while they hold. */
+function whereExpected<O>(
+  update: UpdateQueryBuilder<Database, 'users', 'users', O>,
+  expect: UserExpectation | undefined,
+): UpdateQueryBuilder<Database, 'users', 'users', O> {
+  let conditional = update;
+  if (expect?.status !== undefined) conditional = conditional.where('status', '=', expect.status);
+  if (expect?.passwordHash !== undefined) {
+    conditional = expect.passwordHash === null ? conditional.where('password_hash', 'is', null) : conditional.where('password_hash', '=', expect.passwordHash);
+  }
+  // Emails are stored as their key, so comparing keys is the case-insensitive comparison.
+  if (expect?.email !== undefined) conditional = conditional.where('email', '=', emailKey(expect.email));
+  return conditional;
+}
+
+function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
 /**
  * Creates a Gatehouse {@link Store} over a `Kysely` instance your app already has, on SQLite,
  * PostgreSQL or MySQL/MariaDB.
@@ -134,13 +160,17 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
       return row ? rowToUser(row) : null;
     },
 
-    async updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
-      const update = q.updateTable('users').set(userChanges(patch)).where('id', '=', id);
+    async updateUser(id: string, patch: UserPatch, options?: UpdateUserOptions): Promise<UserRecord | null> {
+      const expect = options?.expect;
+      const update = whereExpected(q.updateTable('users').set(userChanges(patch)).where('id', '=', id), expect);
       if (hasReturning) {
         const row = await update.returningAll().executeTakeFirst().catch(emailTakenOr);
         return row ? rowToUser(row) : null;
       }
-      await update.execute().catch(emailTakenOr);
+      const result: UpdateResult = await update.executeTakeFirst().catch(emailTakenOr);
+      // The row count decides a conditional update (mysql2 reports matched rows, its FOUND_ROWS
+      // default); the read back only gives the record.
+      if (expect !== undefined && result.numUpdatedRows === 0n) return null;
       const row = await q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? rowToUser(row) : null;
     },
@@ -382,32 +412,66 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
       return result.numUpdatedRows === 1n;
     },
 
-    async recordOneTimeTokenFailure(id: string, now: Date): Promise<number | null> {
-      function countFailure(db: Kysely<Database>) {
-        return (
-          db
-            .updateTable('one_time_tokens')
-            // used_at first: MySQL evaluates SET left to right, so it must still see the old count.
-            .set((eb) => ({
-              used_at: eb.case().when('attempts_left', '<=', 1).then(toMillis(now)).else(eb.ref('used_at').$castTo<number | null>()).end(),
-              attempts_left: eb('attempts_left', '-', 1),
-            }))
-            .where('id', '=', id)
-            .where('used_at', 'is', null)
-            .where('attempts_left', '>', 0)
-            .where('expires_at', '>', toMillis(now))
-        );
+    async checkOneTimeCode(input: CheckOneTimeCodeInput): Promise<OneTimeCodeCheck> {
+      const now = toMillis(input.now);
+      function newestUsable(db: Kysely<Database>) {
+        return db
+          .selectFrom('one_time_tokens')
+          .where('user_id', '=', input.userId)
+          .where('purpose', '=', input.purpose)
+          .where('used_at', 'is', null)
+          .where('expires_at', '>', now)
+          .where('attempts_left', '>', 0)
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(1);
       }
       if (hasReturning) {
-        const row = await countFailure(q).returning('attempts_left').executeTakeFirst();
-        return row?.attempts_left == null ? null : Number(row.attempts_left);
+        // One statement judges the code: SQLite runs a write statement under its write lock from
+        // the start; PostgreSQL's FOR UPDATE makes concurrent calls queue on the row and then
+        // re-check it, so no two judge the same try.
+        const target = dialect === 'postgres' ? newestUsable(q).select('id').forUpdate() : newestUsable(q).select('id');
+        const row = await q
+          .updateTable('one_time_tokens')
+          .set((eb) => {
+            const right = eb('hash', '=', input.hash);
+            return {
+              // Both from the row as it was: SQLite and PostgreSQL evaluate SET on the old values.
+              used_at: eb
+                .case()
+                .when(right)
+                .then(now)
+                .when('attempts_left', '<=', 1)
+                .then(now)
+                .else(eb.ref('used_at').$castTo<number | null>())
+                .end(),
+              attempts_left: eb.case().when(right).then(eb.ref('attempts_left')).else(eb('attempts_left', '-', 1)).end(),
+            };
+          })
+          .where('id', '=', target)
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) return { outcome: 'none' };
+        const code = rowToOneTimeToken(row);
+        if (sameHash(code.hash, input.hash)) return { outcome: 'consumed', record: { ...code, usedAt: null } };
+        return { outcome: 'wrong', attemptsLeft: code.attemptsLeft ?? 0 };
       }
-      // In one transaction, the row lock taken by the UPDATE keeps the count ours until we read it.
-      return inTransaction(q, async (trx) => {
-        const result = await countFailure(trx).executeTakeFirst();
-        if (result.numUpdatedRows !== 1n) return null;
-        const row = await trx.selectFrom('one_time_tokens').select('attempts_left').where('id', '=', id).executeTakeFirst();
-        return row?.attempts_left == null ? null : Number(row.attempts_left);
+      // MySQL has no UPDATE … RETURNING: lock the code, then judge it, in one transaction.
+      return inTransaction(q, async (trx): Promise<OneTimeCodeCheck> => {
+        const row = await newestUsable(trx).selectAll().forUpdate().executeTakeFirst();
+        if (!row) return { outcome: 'none' };
+        const code = rowToOneTimeToken(row);
+        if (sameHash(code.hash, input.hash)) {
+          await trx.updateTable('one_time_tokens').set({ used_at: now }).where('id', '=', code.id).execute();
+          return { outcome: 'consumed', record: code };
+        }
+        const attemptsLeft = (code.attemptsLeft ?? 1) - 1;
+        await trx
+          .updateTable('one_time_tokens')
+          .set({ attempts_left: attemptsLeft, used_at: attemptsLeft === 0 ? now : null })
+          .where('id', '=', code.id)
+          .execute();
+        return { outcome: 'wrong', attemptsLeft };
       });
     },
 

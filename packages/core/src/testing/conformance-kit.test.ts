@@ -41,6 +41,13 @@ describe('the conformance kit', () => {
     expect(failedIn('Store conformance: find-then-update consume')).toEqual([
       'Store conformance: find-then-update consume > one-time tokens > of 20 concurrent consumeOneTimeToken calls for one token, exactly one gets the record',
     ]);
+    expect(failedIn('Store conformance: code verdict from a read')).toEqual([
+      'Store conformance: code verdict from a read > one-time codes (checkOneTimeCode) > is exact under concurrency: 10 parallel checks of a 5-try code (one right, the rest wrong) judge at most 5, consume at most one, and count each try once',
+      'Store conformance: code verdict from a read > one-time codes (checkOneTimeCode) > of 20 parallel checks with the right code, exactly one consumes it and the others get none',
+    ]);
+    expect(failedIn('Store conformance: check-then-update user')).toEqual([
+      'Store conformance: check-then-update user > conditional user updates (updateUser with expect) > of 10 concurrent pending → active updates that expect pending, exactly one applies and its profile is the one stored',
+    ]);
     expect(failedIn('Store conformance: case-sensitive email')).toEqual([
       'Store conformance: case-sensitive email > users > finds a user by email compared case-insensitively',
     ]);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthError } from '../errors.js';
 import type { OneTimeTokenRecord, RefreshTokenRecord, SessionRecord, Store, UserRecord } from '../ports/store.js';
+import { describeOneTimeCodes } from './conformance/one-time-codes.js';
+import { expectEmailTaken, rejection } from './conformance/support.js';
+import { describeUserUpdates } from './conformance/user-updates.js';
 import { at, instant, oneTimeTokenRecord, refreshTokenRecord, sessionRecord, uniqueEmail, uniqueHash, uniqueId, userRecord } from './fixtures.js';
 
 /** Options of {@link runStoreConformance}. */
@@ -21,25 +23,11 @@ export interface StoreConformanceOptions {
 const CONSUMERS = 20;
 const REGISTRANTS = 10;
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject, but it resolved');
-}
-
-function expectEmailTaken(error: unknown): void {
-  expect(error).toBeInstanceOf(AuthError);
-  expect((error as AuthError).code).toBe('EMAIL_TAKEN');
-}
-
 /**
  * Registers a vitest suite that checks every contract of the {@link Store} port against one
  * store: lookups and misses, case-insensitive email uniqueness, millisecond Date round-trips,
- * expiry, and the atomic operations under concurrency (single-use consume, refresh-token
- * rotation, duplicate registration).
+ * expiry, and the atomic operations under concurrency (single-use consume, short-code checks,
+ * conditional user updates, refresh-token rotation, duplicate registration).
  *
  * Call it at the top level of a `*.test.ts` file; it needs `vitest` (an optional peer
  * dependency of `@gatehouse/core`).
@@ -222,6 +210,8 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         expect(await store().deleteUser(uniqueId())).toBe(false);
       });
     });
+
+    describeUserUpdates(store);
 
     describe('sessions', () => {
       it('createSession then findSession returns the session, exactly, with its user', async () => {
@@ -491,46 +481,6 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         expect((await store().findOneTimeToken(token.hash))?.usedAt).toEqual(at(results.findIndex((result) => result !== null)));
       });
 
-      it('recordOneTimeTokenFailure counts down the attempts and voids the code at zero', async () => {
-        const user = await newUser();
-        const code = await newCode(user.id, { attemptsLeft: 3 });
-        expect(await store().recordOneTimeTokenFailure(code.id, at(1))).toBe(2);
-        expect(await store().recordOneTimeTokenFailure(code.id, at(2))).toBe(1);
-        expect(await store().findOneTimeToken(code.hash)).toEqual({ ...code, attemptsLeft: 1 });
-        expect(await store().recordOneTimeTokenFailure(code.id, at(3))).toBe(0);
-        expect(await store().findOneTimeToken(code.hash)).toEqual({ ...code, attemptsLeft: 0, usedAt: at(3) });
-        expect(await store().recordOneTimeTokenFailure(code.id, at(4))).toBeNull();
-        expect(await store().consumeOneTimeToken(code.hash, code.purpose, at(5))).toBeNull();
-      });
-
-      it('recordOneTimeTokenFailure returns null, changing nothing, for a used, expired, unknown or link token', async () => {
-        const user = await newUser();
-        const used = await newCode(user.id, { purpose: 'email-change-code' });
-        await store().consumeOneTimeToken(used.hash, 'email-change-code', at(1));
-        expect(await store().recordOneTimeTokenFailure(used.id, at(2))).toBeNull();
-        expect((await store().findOneTimeToken(used.hash))?.attemptsLeft).toBe(used.attemptsLeft);
-
-        const expired = await newCode(user.id, { expiresAt: at(10) });
-        expect(await store().recordOneTimeTokenFailure(expired.id, at(10))).toBeNull();
-        expect(await store().findOneTimeToken(expired.hash)).toEqual(expired);
-
-        expect(await store().recordOneTimeTokenFailure(uniqueId(), at(1))).toBeNull();
-
-        const link = oneTimeTokenRecord(user.id, { purpose: 'password-reset', attemptsLeft: null });
-        await store().createOneTimeToken(link);
-        expect(await store().recordOneTimeTokenFailure(link.id, at(1))).toBeNull();
-        expect(await store().findOneTimeToken(link.hash)).toEqual(link);
-      });
-
-      it('recordOneTimeTokenFailure is atomic: 8 concurrent wrong guesses on a 5-attempt code count 4, 3, 2, 1, 0 once each', async () => {
-        const user = await newUser();
-        const code = await newCode(user.id, { attemptsLeft: 5 });
-        const results = await Promise.all(Array.from({ length: 8 }, (_, index) => store().recordOneTimeTokenFailure(code.id, at(index + 1))));
-        expect(results.filter((left) => left !== null).sort()).toEqual([0, 1, 2, 3, 4]);
-        expect(results.filter((left) => left === null)).toHaveLength(3);
-        expect((await store().findOneTimeToken(code.hash))?.usedAt).not.toBeNull();
-      });
-
       it('voidOneTimeTokens voids the unused tokens of the user for the given purposes and counts them', async () => {
         const user = await newUser();
         const other = await newUser();
@@ -555,5 +505,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         expect(await store().findOneTimeToken(reset.hash)).toEqual(reset);
       });
     });
+
+    describeOneTimeCodes(store);
   });
 }

@@ -59,6 +59,9 @@ async function callEveryMethod(store: Store, limits: RateLimitStore, record: (me
   await store.findUserByEmail(u.email);
   record('updateUser');
   await store.updateUser(u.id, { lastLoginAt: at(1), updatedAt: at(1) });
+  // Not a row of its own in the README: a conditional update costs what an update costs.
+  record('updateUser with expect');
+  await store.updateUser(u.id, { status: 'disabled', updatedAt: at(1) }, { expect: { status: 'active', email: u.email } });
   const session = { id: randomUUID(), userId: u.id, createdAt: at(0), lastUsedAt: at(0), expiresAt: at(1e9), revokedAt: null, revokedReason: null, rotationKey: 'k', userAgent: null, ip: null };
   const first = { hash: randomUUID(), sessionId: session.id, issuedAt: at(0), usedAt: null };
   record('createSession');
@@ -82,10 +85,13 @@ async function callEveryMethod(store: Store, limits: RateLimitStore, record: (me
   await store.findOneTimeToken(code.hash);
   record('findActiveOneTimeToken');
   await store.findActiveOneTimeToken(u.id, code.purpose, at(1));
-  record('recordOneTimeTokenFailure');
-  await store.recordOneTimeTokenFailure(code.id, at(1));
+  record('checkOneTimeCode');
+  await store.checkOneTimeCode({ userId: u.id, purpose: code.purpose, hash: code.hash, now: at(1) });
+  const link = { ...code, id: randomUUID(), hash: randomUUID(), purpose: 'password-reset' as const, attemptsLeft: null };
+  record('setup');
+  await store.createOneTimeToken(link);
   record('consumeOneTimeToken');
-  await store.consumeOneTimeToken(code.hash, code.purpose, at(2));
+  await store.consumeOneTimeToken(link.hash, link.purpose, at(2));
   record('voidOneTimeTokens');
   await store.voidOneTimeTokens(u.id, ['password-reset'], at(3));
   record('deleteUser');
@@ -218,6 +224,30 @@ export function describeKyselyStores(kind: DatabaseKind): void {
     });
 
     if (kind !== 'sqlite-memory') {
+      // The conformance suite races one pool; here every call may come from another app process
+      // (on SQLite, another connection to the file, whose transactions do interleave).
+      it('checks a short code exactly when several app processes race for it', async () => {
+        const stores = Array.from({ length: 4 }, () => kyselyStore(database?.connect() ?? db()));
+        const owner = user();
+        await kyselyStore(db()).createUser(owner);
+        const at = (ms: number): Date => new Date(Date.UTC(2030, 0, 1) + ms);
+        for (let round = 0; round < 4; round += 1) {
+          const code = { id: randomUUID(), hash: randomUUID(), userId: owner.id, purpose: 'email-change-code' as const, createdAt: at(round), expiresAt: at(1e6), usedAt: null, attemptsLeft: 5, data: null };
+          await kyselyStore(db()).createOneTimeToken(code);
+          const right = (round * 3 + 2) % 12;
+          const results = await Promise.all(
+            Array.from({ length: 12 }, (_, index) =>
+              (stores[index % stores.length] ?? kyselyStore(db())).checkOneTimeCode({ userId: owner.id, purpose: code.purpose, hash: index === right ? code.hash : randomUUID(), now: at(100 + index) }),
+            ),
+          );
+          const consumed = results.filter((result) => result.outcome === 'consumed').length;
+          const wrong = results.filter((result) => result.outcome === 'wrong').length;
+          expect(consumed + wrong).toBeLessThanOrEqual(5);
+          expect(consumed).toBeLessThanOrEqual(1);
+          expect((await kyselyStore(db()).findOneTimeToken(code.hash))?.attemptsLeft).toBe(5 - wrong);
+        }
+      });
+
       it('costs the number of statements the README says, method by method', async () => {
         const dialect = kind === 'sqlite-file' ? 'sqlite' : kind;
         const counts = new Map<string, number>();
@@ -230,6 +260,7 @@ export function describeKyselyStores(kind: DatabaseKind): void {
         const expected = Object.fromEntries([...documented].map(([method, cost]) => [method, cost[dialect]]));
         expect(documented.size).toBe(21);
         expect(measured).toEqual(expected);
+        expect(counts.get('updateUser with expect')).toBe(expected.updateUser);
       });
     }
   });
