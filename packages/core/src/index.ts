@@ -30,8 +30,10 @@ export { verifyEmail } from './flows/verify-email.js';
 export type { VerifyEmailInput, VerifyEmailResult } from './flows/verify-email.js';
 export { resendVerification } from './flows/resend-verification.js';
 export type { ResendVerificationInput } from './flows/resend-verification.js';
-export { confirmPasswordReset, requestPasswordReset } from './flows/password-reset.js';
-export type { ConfirmPasswordResetInput, RequestPasswordResetInput } from './flows/password-reset.js';
+export { confirmPasswordReset } from './flows/password-reset.js';
+export type { ConfirmPasswordResetInput } from './flows/password-reset.js';
+export { requestPasswordReset } from './flows/request-password-reset.js';
+export type { RequestPasswordResetInput } from './flows/request-password-reset.js';
 export { changePassword } from './flows/change-password.js';
 export type { ChangePasswordInput } from './flows/change-password.js';
 export { confirmEmailChange, requestEmailChange } from './flows/change-email.js';
@@ -62,7 +64,7 @@ export type {
 } from './mail/email-templates.js';
 export type { PasswordHasher } from './ports/password-hasher.js';
 export type { RandomSource } from './ports/random-source.js';
-export type { RateLimitState, RateLimitStore } from './ports/rate-limit-store.js';
+export type { RateLimitHitOptions, RateLimitState, RateLimitStore } from './ports/rate-limit-store.js';
 export type {
   OneTimeTokenPurpose,
   OneTimeTokenRecord,

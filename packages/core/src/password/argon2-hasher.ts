@@ -9,19 +9,35 @@ export interface Argon2HasherOptions {
   timeCost?: number;
   /** Number of lanes. Default `1`. Integer from `1` to `16`. */
   parallelism?: number;
+  /**
+   * Highest cost of a legacy bcrypt hash that `verify` still checks. Default `12` (the highest
+   * default of the common frameworks, about 0.25 s a check, the same order as the argon2 bound
+   * below). Integer from `4` to `15`; raise it only if your imported hashes use a higher cost.
+   */
+  maxBcryptCost?: number;
 }
 
 const DEFAULT_MEMORY_COST = 19_456;
 const DEFAULT_TIME_COST = 2;
 const DEFAULT_PARALLELISM = 1;
 
-// Hashes beyond these limits are refused by `verify` without any hashing work: a hash planted in
-// the store (or imported from elsewhere) must not be able to make one login cost gigabytes or minutes.
+// Limits of the options. A stored hash must also stay within them to be verified.
 const MAX_MEMORY_COST = 1_048_576;
 const MAX_TIME_COST = 20;
 const MAX_PARALLELISM = 16;
 const MAX_BCRYPT_COST = 15;
 const MIN_BCRYPT_COST = 4;
+const DEFAULT_MAX_BCRYPT_COST = 12;
+
+// A stored argon2 hash may use at most this many times the configured memory, passes and lanes;
+// beyond that `verify` refuses it without hashing. A hash planted in the store (or imported)
+// must not be able to make one login cost more than a small multiple of a normal one: at the
+// defaults, 4x memory and 4x passes is 76 MiB and t=8, about ten times the usual login time,
+// where the old absolute limits (1 GiB, t=20) allowed thousands of times. A factor of 4 still
+// verifies, and then rehashes, hashes made under an earlier stronger policy or by the usual
+// defaults of other libraries (argon2-cffi and RFC 9106's second choice: m=64 MiB, t=3, p=4).
+// Lanes run on separate threads, so they are bounded too.
+const STORED_COST_FACTOR = 4;
 
 // The package declares these as ambient `const enum`s, which `isolatedModules` cannot read, so the
 // numeric values are spelled out here (Argon2id = 2, version 0x13 = 1).
@@ -41,17 +57,27 @@ interface Argon2Parameters {
   parallelism: number;
 }
 
+// The most a stored argon2 hash may ask for, derived from the configured parameters.
+interface Argon2Limits {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
 type BcryptModule = typeof import('@node-rs/bcrypt');
 type Argon2Module = typeof import('@node-rs/argon2');
 
 /**
  * Creates a {@link PasswordHasher} that stores argon2id PHC strings and still verifies legacy bcrypt hashes.
  *
- * Hashing and verifying run off the main thread. `verify` returns `false` (and does no work) for
- * hashes it refuses: argon2 hashes with `m` above 1 GiB, `t` above 20 or `p` above 16, bcrypt
- * hashes with a cost above 15, and anything malformed. `needsRehash` is `true` for every bcrypt
- * hash and for argon2 hashes whose variant or parameters differ from this hasher's, so a
- * successful login can upgrade the stored hash.
+ * Hashing and verifying run off the main thread. `verify` returns `false`, as for a wrong
+ * password, and does no hashing work, for hashes it refuses: argon2 hashes whose `m`, `t` or `p`
+ * is more than 4 times this hasher's own (a hash planted in the store must not make a login
+ * cost more than a small multiple of a normal one; a stronger policy raises the bound), bcrypt
+ * hashes with a cost above `maxBcryptCost`, and anything malformed. Hashes made with weaker
+ * parameters still verify. `needsRehash` is `true` for every bcrypt hash and for argon2 hashes
+ * whose variant or parameters differ from this hasher's, so a successful login can upgrade
+ * the stored hash.
  *
  * @throws {TypeError} When an option is not an integer in its allowed range.
  *
@@ -72,6 +98,13 @@ export function argon2Hasher(options?: Argon2HasherOptions): PasswordHasher {
   assertIntegerInRange('parallelism', parallelism, 1, MAX_PARALLELISM, 'lanes', DEFAULT_PARALLELISM);
   assertIntegerInRange('memoryCost', memoryCost, 8 * parallelism, MAX_MEMORY_COST, 'KiB', DEFAULT_MEMORY_COST);
   assertIntegerInRange('timeCost', timeCost, 1, MAX_TIME_COST, 'passes', DEFAULT_TIME_COST);
+  const maxBcryptCost = options?.maxBcryptCost ?? DEFAULT_MAX_BCRYPT_COST;
+  assertIntegerInRange('maxBcryptCost', maxBcryptCost, MIN_BCRYPT_COST, MAX_BCRYPT_COST, 'bcrypt cost', DEFAULT_MAX_BCRYPT_COST);
+  const limits: Argon2Limits = {
+    memoryCost: Math.min(MAX_MEMORY_COST, STORED_COST_FACTOR * memoryCost),
+    timeCost: Math.min(MAX_TIME_COST, STORED_COST_FACTOR * timeCost),
+    parallelism: Math.min(MAX_PARALLELISM, STORED_COST_FACTOR * parallelism),
+  };
 
   return {
     hash: async function hash(password: string): Promise<string> {
@@ -92,7 +125,7 @@ export function argon2Hasher(options?: Argon2HasherOptions): PasswordHasher {
       }
       if (hash.startsWith('$argon2')) {
         const parameters = parseArgon2Hash(hash);
-        if (parameters === null || !isWithinVerifyLimits(parameters)) {
+        if (parameters === null || !isWithinVerifyLimits(parameters, limits)) {
           return false;
         }
         const argon2 = await loadArgon2();
@@ -105,7 +138,7 @@ export function argon2Hasher(options?: Argon2HasherOptions): PasswordHasher {
       const bcryptMatch = BCRYPT.exec(hash);
       if (bcryptMatch !== null) {
         const cost = Number(bcryptMatch[1]);
-        if (cost < MIN_BCRYPT_COST || cost > MAX_BCRYPT_COST) {
+        if (cost < MIN_BCRYPT_COST || cost > maxBcryptCost) {
           return false;
         }
         // A failure to load the module is an operational fault, not a bad hash, so it propagates.
@@ -166,14 +199,14 @@ function parseArgon2Hash(hash: string): Argon2Parameters | null {
   };
 }
 
-function isWithinVerifyLimits(parameters: Argon2Parameters): boolean {
+function isWithinVerifyLimits(parameters: Argon2Parameters, limits: Argon2Limits): boolean {
   return (
     parameters.parallelism >= 1 &&
-    parameters.parallelism <= MAX_PARALLELISM &&
+    parameters.parallelism <= limits.parallelism &&
     parameters.timeCost >= 1 &&
-    parameters.timeCost <= MAX_TIME_COST &&
+    parameters.timeCost <= limits.timeCost &&
     parameters.memoryCost >= 8 * parameters.parallelism &&
-    parameters.memoryCost <= MAX_MEMORY_COST
+    parameters.memoryCost <= limits.memoryCost
   );
 }
 

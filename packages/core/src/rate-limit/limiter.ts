@@ -1,7 +1,19 @@
 import type { AuthContext } from '../context.js';
 import { AuthError } from '../errors.js';
-import type { RateLimitState } from '../ports/rate-limit-store.js';
+import type { RateLimitHitOptions, RateLimitState } from '../ports/rate-limit-store.js';
 import type { RateLimitRuleName } from './rules.js';
+
+// What each rule's key counts, so that a store that must drop windows to bound its memory drops
+// client-address windows and never an account's (a dropped account window is fresh guesses).
+const RULE_SCOPES: Record<RateLimitRuleName, RateLimitHitOptions> = {
+  perIp: { scope: 'client' },
+  loginPerIp: { scope: 'client' },
+  login: { scope: 'account' },
+  passwordReset: { scope: 'account' },
+  resendVerification: { scope: 'account' },
+  verifyCode: { scope: 'account' },
+};
+const LOCKOUT_SCOPE: RateLimitHitOptions = { scope: 'account' };
 
 /** The outcome of one counted hit, for `RateLimit-*` headers. */
 export interface RateLimitResult {
@@ -32,7 +44,7 @@ async function guarded<T>(ctx: AuthContext, fallback: T, action: () => Promise<T
 export async function limit(ctx: AuthContext, rule: RateLimitRuleName, key: string, now: Date): Promise<RateLimitResult | null> {
   const resolved = ctx.config.rateLimits.rules[rule];
   if (!resolved) return null;
-  const state = await guarded<RateLimitState | null>(ctx, null, () => ctx.rateLimitStore.hit(`${rule}:${key}`, resolved.windowMs, now));
+  const state = await guarded<RateLimitState | null>(ctx, null, () => ctx.rateLimitStore.hit(`${rule}:${key}`, resolved.windowMs, now, RULE_SCOPES[rule]));
   if (!state) return null;
   const resetSeconds = Math.max(1, Math.ceil((state.resetAt.getTime() - now.getTime()) / 1000));
   if (state.count > resolved.limit) {
@@ -79,7 +91,7 @@ export async function isLockedOut(ctx: AuthContext, accountKey: string, now: Dat
 export async function recordLoginFailure(ctx: AuthContext, accountKey: string, now: Date): Promise<void> {
   const lockout = ctx.config.rateLimits.lockout;
   if (!lockout) return;
-  const state = await guarded(ctx, null, () => ctx.rateLimitStore.hit(`lockout:${accountKey}`, lockout.windowMs, now));
+  const state = await guarded(ctx, null, () => ctx.rateLimitStore.hit(`lockout:${accountKey}`, lockout.windowMs, now, LOCKOUT_SCOPE));
   if (state && state.count === lockout.threshold) ctx.emit({ type: 'account.locked', at: now });
 }
 

@@ -26,7 +26,8 @@ function uniqueKey(): string {
 /**
  * Registers a vitest suite that checks every contract of the {@link RateLimitStore} port:
  * fixed windows that start at the first hit and restart at `resetAt`, `peek` without
- * counting, `reset`, and atomic `hit` under {@link PARALLEL_HITS} concurrent calls.
+ * counting, `reset`, hits made with a `scope` option, and atomic `hit` under
+ * {@link PARALLEL_HITS} concurrent calls.
  *
  * Call it at the top level of a `*.test.ts` file; it needs `vitest`.
  *
@@ -120,6 +121,17 @@ export function runRateLimitStoreConformance(options: RateLimitStoreConformanceO
       expect(await store().peek(key, at(2))).toBeNull();
       expect(await store().hit(key, MINUTE, at(3))).toEqual({ count: 1, resetAt: at(MINUTE + 3) });
       await store().reset(uniqueKey());
+    });
+
+    it('counts hits made with a scope (as Gatehouse makes them) like any other hit', async () => {
+      const account = uniqueKey();
+      const client = uniqueKey();
+      expect(await store().hit(account, MINUTE, at(0), { scope: 'account' })).toEqual({ count: 1, resetAt: at(MINUTE) });
+      expect(await store().hit(account, MINUTE, at(1), { scope: 'account' })).toEqual({ count: 2, resetAt: at(MINUTE) });
+      expect(await store().hit(client, MINUTE, at(2), { scope: 'client' })).toEqual({ count: 1, resetAt: at(MINUTE + 2) });
+      expect(await store().peek(account, at(3))).toEqual({ count: 2, resetAt: at(MINUTE) });
+      await store().reset(account);
+      expect(await store().peek(account, at(4))).toBeNull();
     });
 
     it(`is atomic: ${PARALLEL_HITS} concurrent hits on one key return the counts 1..${PARALLEL_HITS}, each exactly once`, async () => {
