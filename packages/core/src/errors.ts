@@ -1,25 +1,5 @@
-/**
- * Every code an {@link AuthError} can carry. The union is closed, so a `switch` over it
- * can be checked for exhaustiveness.
- */
-export type AuthErrorCode =
-  | 'INVALID_CREDENTIALS'
-  | 'EMAIL_NOT_VERIFIED'
-  | 'EMAIL_TAKEN'
-  | 'ACCOUNT_DISABLED'
-  | 'VALIDATION_FAILED'
-  | 'WEAK_PASSWORD'
-  | 'RATE_LIMITED'
-  | 'TOKEN_EXPIRED'
-  | 'TOKEN_INVALID'
-  | 'REFRESH_TOKEN_REUSED'
-  | 'SESSION_NOT_FOUND'
-  | 'USER_NOT_FOUND'
-  | 'UNAUTHENTICATED'
-  | 'SERVICE_UNAVAILABLE';
-
-/** The list of {@link AuthErrorCode}s, for iteration (tests, status tables, docs). */
-export const AUTH_ERROR_CODES: readonly AuthErrorCode[] = [
+/** Every code an {@link AuthError} can carry, for iteration (tests, status tables, docs). */
+export const AUTH_ERROR_CODES = [
   'INVALID_CREDENTIALS',
   'EMAIL_NOT_VERIFIED',
   'EMAIL_TAKEN',
@@ -34,7 +14,13 @@ export const AUTH_ERROR_CODES: readonly AuthErrorCode[] = [
   'USER_NOT_FOUND',
   'UNAUTHENTICATED',
   'SERVICE_UNAVAILABLE',
-];
+] as const;
+
+/**
+ * Every code an {@link AuthError} can carry. The union is closed, so a `switch` over it
+ * can be checked for exhaustiveness.
+ */
+export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
 
 /** One problem with one input field, as reported by `VALIDATION_FAILED` and `WEAK_PASSWORD`. */
 export interface FieldIssue {
@@ -56,7 +42,8 @@ export interface AuthErrorOptions {
   cause?: unknown;
 }
 
-const DEFAULT_MESSAGES: Record<AuthErrorCode, string> = {
+/** The default message of each code: generic, and safe to show to end users. */
+export const AUTH_ERROR_MESSAGES: Readonly<Record<AuthErrorCode, string>> = {
   INVALID_CREDENTIALS: 'Invalid email or password.',
   EMAIL_NOT_VERIFIED: 'Email address is not verified.',
   EMAIL_TAKEN: 'An account with this email already exists.',
@@ -100,7 +87,7 @@ export class AuthError extends Error {
   readonly retryAfter: number | undefined;
 
   constructor(code: AuthErrorCode, message?: string, options?: AuthErrorOptions) {
-    super(message ?? DEFAULT_MESSAGES[code], options?.cause === undefined ? undefined : { cause: options.cause });
+    super(message ?? AUTH_ERROR_MESSAGES[code], options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.fields = options?.fields;
     this.retryAfter = options?.retryAfter;

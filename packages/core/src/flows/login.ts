@@ -22,10 +22,9 @@ export interface LoginResult<P = Record<string, unknown>> {
 
 /**
  * The keys {@link login} counts its rules under, for a normalized email and the client's
- * {@link clientKey} (`null` when called without an address, e.g. from a CLI). The HTTP layer
- * reads the same keys for its `RateLimit-*` headers.
+ * {@link clientKey} (`null` when called without an address, e.g. from a CLI).
  */
-export function loginRateLimitKeys(email: string, client: string | null): { loginPerIp: string | null; login: string } {
+function loginRateLimitKeys(email: string, client: string | null): { loginPerIp: string | null; login: string } {
   return { loginPerIp: client, login: `${email}|${client ?? 'direct'}` };
 }
 
@@ -45,8 +44,8 @@ export async function login(ctx: AuthContext, input: LoginInput): Promise<LoginR
   const { email, password } = parseInput(loginSchema, input);
   const now = ctx.clock.now();
   const keys = loginRateLimitKeys(email, clientKey(input.ip));
-  if (keys.loginPerIp !== null) await limit(ctx, 'loginPerIp', keys.loginPerIp, now);
-  await limit(ctx, 'login', keys.login, now);
+  if (keys.loginPerIp !== null) await limit(ctx, 'loginPerIp', keys.loginPerIp, now, input.rateLimits);
+  await limit(ctx, 'login', keys.login, now, input.rateLimits);
 
   const locked = await isLockedOut(ctx, email, now);
   const user = locked ? null : await ctx.store.findUserByEmail(email);

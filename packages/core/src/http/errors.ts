@@ -1,21 +1,20 @@
-import type { AuthErrorCode, FieldIssue } from '../errors.js';
+import { AUTH_ERROR_MESSAGES, type AuthErrorCode, type FieldIssue } from '../errors.js';
 
-/**
- * Every code an HTTP error response can carry: the {@link AuthErrorCode}s of the flows, and the
- * few that only the HTTP layer produces (a body it cannot read, a route that does not exist,
- * an origin it refuses, an unexpected failure).
- */
-export type HttpErrorCode =
-  | AuthErrorCode
-  | 'MALFORMED_BODY'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'ORIGIN_NOT_ALLOWED'
-  | 'HEADER_REQUIRED'
-  | 'CLIENT_ADDRESS_UNKNOWN'
-  | 'INTERNAL_ERROR';
+/** The codes that only the HTTP layer produces: a body it cannot read, a route that does not exist, an origin it refuses, an unexpected failure. */
+export const HTTP_ONLY_ERROR_CODES = [
+  'MALFORMED_BODY',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'ORIGIN_NOT_ALLOWED',
+  'HEADER_REQUIRED',
+  'CLIENT_ADDRESS_UNKNOWN',
+  'INTERNAL_ERROR',
+] as const;
+
+/** Every code an HTTP error response can carry: the {@link AuthErrorCode}s of the flows, and {@link HTTP_ONLY_ERROR_CODES}. */
+export type HttpErrorCode = AuthErrorCode | (typeof HTTP_ONLY_ERROR_CODES)[number];
 
 /**
  * The one table from error codes to HTTP statuses. Adapters never choose a status; an app can
@@ -49,8 +48,9 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = {
   INTERNAL_ERROR: 500,
 };
 
-/** Messages of the codes only the HTTP layer produces. */
-export const HTTP_ERROR_MESSAGES: Readonly<Record<Exclude<HttpErrorCode, AuthErrorCode>, string>> = {
+/** The default message of every code: each error has a human message, whichever layer raised it. */
+export const HTTP_ERROR_MESSAGES: Readonly<Record<HttpErrorCode, string>> = {
+  ...AUTH_ERROR_MESSAGES,
   MALFORMED_BODY: 'The request body is not valid JSON.',
   PAYLOAD_TOO_LARGE: 'The request body is too large.',
   UNSUPPORTED_MEDIA_TYPE: 'Send the request body as application/json.',

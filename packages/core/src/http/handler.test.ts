@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAuth } from '../create-auth.js';
+import { AUTH_ERROR_CODES } from '../errors.js';
+import { HTTP_ONLY_ERROR_CODES } from './errors.js';
 import { fakeClock } from '../memory/fake-clock.js';
 import { memoryStore } from '../memory/memory-store.js';
 import { argon2Hasher } from '../password/argon2-hasher.js';
@@ -28,6 +30,18 @@ function setup(options: HttpOptions = {}, store: Store = memoryStore()) {
 const credentials = { email: 'ada@example.com', password: 'Correct-Horse-9' };
 
 describe('createHttpHandler', () => {
+  it('answers every error with a human message, never the raw code (a password-confirmation mismatch said "VALIDATION_FAILED")', async () => {
+    const t = setup({ passwordConfirmation: true });
+    const mismatch = await t.post('/register', { ...credentials, passwordConfirmation: 'Other-Horse-9' });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.json.error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'The request is invalid.', fields: [{ field: 'passwordConfirmation', code: 'mismatch' }] });
+    for (const code of [...AUTH_ERROR_CODES, ...HTTP_ONLY_ERROR_CODES]) {
+      const body = JSON.parse(t.http.reject(code).body ?? '{}') as { error: { code: string; message: string } };
+      expect(body.error.code).toBe(code);
+      expect(body.error.message, code).toMatch(/^[A-Z][^_]*[.!]$/);
+    }
+  });
+
   it('refreshes with the body’s refresh token even when a stale access token rides along (accessTokenRefresh)', async () => {
     const t = setup({ accessTokenRefresh: true });
     const registered = await t.post('/register', credentials);

@@ -2,7 +2,9 @@
 // authors and for apps on a Fetch API runtime; Express, Fastify and Hono apps use
 // @gatehouse/express, @gatehouse/fastify or @gatehouse/hono instead.
 export { createHttpHandler } from './handler.js';
-export type { AuthenticateResult, HttpHandler, ResolvedRoute } from './handler.js';
+export type { HttpHandler, ResolvedRoute } from './handler.js';
+export { httpAuthenticator } from './authenticator.js';
+export type { AuthenticateResult, Authenticator } from './authenticator.js';
 export { createFetchHandler, toFetchResponse } from './fetch-handler.js';
 export type { FetchConnectionInfo, FetchHandlerOptions } from './fetch-handler.js';
 export { readBody } from './read-body.js';
@@ -23,6 +25,6 @@ export type {
   RoutesOptions,
 } from './options.js';
 export { DEFAULT_BODY_LIMIT } from './resolve-options.js';
-export type { HttpMethod, RouteAuth } from './routes.js';
+export type { HttpMethod, RouteAuth } from './route.js';
 export type { SessionJson, TokensJson, UserJson } from './serialize.js';
 export type { BodyProblem, HttpHeaders, HttpRequest, HttpRequestBody, HttpResponse } from './types.js';

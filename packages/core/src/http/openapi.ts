@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { toSnake } from './lib/casing.js';
 import type { RouteId } from './options.js';
 import type { ResolvedHttpOptions } from './resolve-options.js';
-import type { RouteDefinition } from './routes.js';
+import type { ServedRoute } from './route.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -39,74 +39,15 @@ function withConfirmation(schema: JsonSchema, field: string): JsonSchema {
 }
 
 /** The JSON Schemas of a route's body and path parameters, as the client spells them (casing, aliases, confirmation). */
-export function routeSchemas(route: RouteDefinition, resolved: ResolvedHttpOptions): { body?: JsonSchema; params?: JsonSchema } {
+export function routeSchemas(route: ServedRoute, resolved: ResolvedHttpOptions): { body?: JsonSchema; params?: JsonSchema } {
   const out: { body?: JsonSchema; params?: JsonSchema } = {};
-  if (route.body) {
-    let body = jsonSchema(route.body, 'input');
+  if (route.bodySchema) {
+    let body = jsonSchema(route.bodySchema, 'input');
     if (route.passwordField && resolved.passwordConfirmation) body = withConfirmation(body, `${route.passwordField}Confirmation`);
-    out.body = renameProperties(body, wireName(resolved, route.id), false);
+    out.body = renameProperties(body, wireName(resolved, route.id as RouteId), false);
   }
   if (route.params) out.params = jsonSchema(route.params, 'input');
   return out;
-}
-
-const isoDate = z.iso.datetime();
-
-function userSchema(profile: z.ZodObject): z.ZodObject {
-  return z.object({
-    id: z.string(),
-    email: z.string(),
-    ...profile.shape,
-    emailVerified: z.boolean(),
-    emailVerifiedAt: isoDate.nullable(),
-    role: z.string(),
-    status: z.enum(['pending', 'active', 'disabled']),
-    createdAt: isoDate,
-    updatedAt: isoDate,
-    lastLoginAt: isoDate.nullable(),
-  });
-}
-
-function dataSchema(id: RouteId, profile: z.ZodObject, refreshInBody: boolean): z.ZodType | null {
-  const user = userSchema(profile);
-  const tokens = z.object({
-    accessToken: z.string(),
-    ...(refreshInBody ? { refreshToken: z.string().optional() } : {}),
-    tokenType: z.literal('Bearer'),
-    expiresIn: z.number().int().describe('Seconds until the access token expires'),
-  });
-  const session = z.object({
-    id: z.string(),
-    createdAt: isoDate,
-    lastUsedAt: isoDate,
-    expiresAt: isoDate,
-    userAgent: z.string().nullable(),
-    ip: z.string().nullable(),
-    current: z.boolean(),
-  });
-  switch (id) {
-    case 'register':
-      return z.object({ user, tokens: tokens.nullable(), verificationRequired: z.boolean() });
-    case 'login':
-      return z.object({ user, tokens });
-    case 'refresh':
-      return z.object({ tokens });
-    case 'logoutAll':
-      return z.object({ count: z.number().int() });
-    case 'verifyEmail':
-    case 'verifyEmailLink':
-      return z.object({ user, tokens: tokens.nullable() });
-    case 'confirmEmailChange':
-    case 'confirmEmailChangeLink':
-    case 'getProfile':
-    case 'updateProfile':
-    case 'replaceProfile':
-      return z.object({ user });
-    case 'listSessions':
-      return z.object({ sessions: z.array(session) });
-    default:
-      return null;
-  }
 }
 
 const errorSchema = z.object({
@@ -118,10 +59,10 @@ const errorSchema = z.object({
   }),
 });
 
-function successSchema(route: RouteDefinition, resolved: ResolvedHttpOptions, profile: z.ZodObject): JsonSchema {
-  if (resolved.formatSuccess || resolved.routeOptions[route.id]?.response) return {};
-  const data = dataSchema(route.id, profile, resolved.cookie === null);
-  const schema = data === null ? z.object({ data: z.object({ message: z.string() }) }) : z.object({ data });
+function successSchema(route: ServedRoute, resolved: ResolvedHttpOptions): JsonSchema {
+  if (resolved.formatSuccess || resolved.routeOptions[route.id as RouteId]?.response) return {};
+  const data = route.responseSchema;
+  const schema = data === undefined ? z.object({ data: z.object({ message: z.string() }) }) : z.object({ data });
   const json = jsonSchema(schema, 'output');
   return resolved.casing === 'snake' ? renameProperties(json, toSnake, true) : json;
 }
@@ -134,7 +75,7 @@ function content(schema: JsonSchema): Record<string, unknown> {
  * The OpenAPI 3.1 document of the routes, generated from the same zod schemas the flows
  * validate with, in the wire format the options produce (paths, casing, aliases).
  */
-export function openApiDocument(resolved: ResolvedHttpOptions, profile: z.ZodObject, basePath: string): Record<string, unknown> {
+export function openApiDocument(resolved: ResolvedHttpOptions, basePath: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const errorResponse = { description: 'Error', content: content(resolved.formatError ? {} : jsonSchema(errorSchema, 'output')) };
   const headerParameters = resolved.requiredHeaders.map(([name]) => ({ name, in: 'header', required: true, schema: { type: 'string' } }));
@@ -149,10 +90,10 @@ export function openApiDocument(resolved: ResolvedHttpOptions, profile: z.ZodObj
     const responses: Record<string, unknown> = {};
     if (route.raw) {
       responses['200'] = { description: route.summary, content: content({ type: 'object' }) };
-      if (route.id === 'jwks') responses['404'] = errorResponse;
+      responses['404'] = errorResponse;
     } else {
-      const status = String(resolved.routeOptions[route.id]?.status ?? (route.id === 'register' ? 201 : 200));
-      responses[status] = { description: 'Success', content: content(successSchema(route, resolved, profile)) };
+      const status = String(resolved.routeOptions[route.id as RouteId]?.status ?? route.status);
+      responses[status] = { description: 'Success', content: content(successSchema(route, resolved)) };
       if (route.link && resolved.linkRedirect) responses['303'] = { description: 'Redirect to the app' };
       responses['4XX'] = errorResponse;
       responses['5XX'] = errorResponse;

@@ -1,60 +1,18 @@
 import type { Logger } from '../ports/logger.js';
 import type { HttpErrorCode, HttpErrorDetails } from './errors.js';
 import type { Casing } from './lib/casing.js';
-import type { SessionJson, TokensJson, UserJson } from './serialize.js';
+import type { RouteDeclaration } from './route.js';
+import { ROUTES, type DeclaredRoute } from './routes.js';
 
 /** The name of every route of the HTTP contract; `paths` and `routes` are keyed by it. */
-export type RouteId =
-  | 'register'
-  | 'login'
-  | 'refresh'
-  | 'logout'
-  | 'logoutAll'
-  | 'verifyEmail'
-  | 'verifyEmailLink'
-  | 'resendVerification'
-  | 'requestPasswordReset'
-  | 'confirmPasswordReset'
-  | 'changePassword'
-  | 'requestEmailChange'
-  | 'confirmEmailChange'
-  | 'confirmEmailChangeLink'
-  | 'getProfile'
-  | 'updateProfile'
-  | 'replaceProfile'
-  | 'listSessions'
-  | 'revokeSession'
-  | 'jwks'
-  | 'openapi';
+export type RouteId = DeclaredRoute['id'];
 
 /**
- * The default path of each route, below the mount point. `verifyEmailLink` and
- * `confirmEmailChangeLink` follow their POST route and `replaceProfile` follows
+ * The default path of each route, below the mount point, from the route table. `verifyEmailLink`
+ * and `confirmEmailChangeLink` follow their POST route and `replaceProfile` follows
  * `updateProfile` unless given a path of their own.
  */
-export const DEFAULT_PATHS: Readonly<Record<RouteId, string>> = {
-  register: '/register',
-  login: '/login',
-  refresh: '/token/refresh',
-  logout: '/logout',
-  logoutAll: '/logout/all',
-  verifyEmail: '/verify-email',
-  verifyEmailLink: '/verify-email/:token',
-  resendVerification: '/resend-verification',
-  requestPasswordReset: '/password/reset',
-  confirmPasswordReset: '/password/reset/confirm',
-  changePassword: '/password/change',
-  requestEmailChange: '/change-email',
-  confirmEmailChange: '/confirm-email-change',
-  confirmEmailChangeLink: '/confirm-email-change/:token',
-  getProfile: '/profile',
-  updateProfile: '/profile',
-  replaceProfile: '/profile',
-  listSessions: '/sessions',
-  revokeSession: '/sessions/:id',
-  jwks: '/.well-known/jwks.json',
-  openapi: '/openapi.json',
-};
+export const DEFAULT_PATHS: Readonly<Record<RouteId, string>> = Object.fromEntries(ROUTES.map((route) => [route.id, route.path])) as Record<RouteId, string>;
 
 /** What a request mapper is told besides the body. */
 export interface RequestMapContext {
@@ -93,28 +51,11 @@ export interface RouteOptions<Data> {
   status?: number;
 }
 
-/** The data each route answers with, before mappers, casing and the envelope. */
-export interface RouteData {
-  register: { user: UserJson; tokens: TokensJson | null; verificationRequired: boolean };
-  login: { user: UserJson; tokens: TokensJson };
-  refresh: { tokens: TokensJson };
-  logout: null;
-  logoutAll: { count: number };
-  verifyEmail: { user: UserJson; tokens: TokensJson | null };
-  verifyEmailLink: { user: UserJson; tokens: TokensJson | null };
-  resendVerification: null;
-  requestPasswordReset: null;
-  confirmPasswordReset: null;
-  changePassword: null;
-  requestEmailChange: null;
-  confirmEmailChange: { user: UserJson };
-  confirmEmailChangeLink: { user: UserJson };
-  getProfile: { user: UserJson };
-  updateProfile: { user: UserJson };
-  replaceProfile: { user: UserJson };
-  listSessions: { sessions: SessionJson[] };
-  revokeSession: null;
-}
+/** The data a declared route answers with (its handler's `data`). */
+type DataOf<R> = R extends RouteDeclaration<string, infer Data> ? Data : never;
+
+/** The data each route answers with, before mappers, casing and the envelope, keyed by route id (standard documents left out). */
+export type RouteData = { [R in DeclaredRoute as R extends { raw: true } ? never : R['id']]: DataOf<R> };
 
 /** Options for each route that answers JSON data (`jwks` and `openapi` serve standard documents as they are). */
 export type RoutesOptions = { [K in keyof RouteData]?: RouteOptions<RouteData[K]> };

@@ -5,7 +5,9 @@ import type { Casing } from './lib/casing.js';
 import { parseNetwork } from './lib/client-ip.js';
 import { originOf, safeRedirect } from './lib/redirect.js';
 import { DEFAULT_PATHS, type HeaderCheck, type HttpOptions, type HttpSuccess, type RouteId, type RouteOptions } from './options.js';
-import { routeTable, type HttpMethod, type RouteDefinition } from './routes.js';
+import { schemaContext } from './response-schemas.js';
+import type { HttpMethod, RouteDeclaration, ServedRoute } from './route.js';
+import { ROUTES } from './routes.js';
 
 /** The default largest body: 16 KiB, plenty for every route, too little to buy much parsing or hashing work. */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
@@ -14,7 +16,7 @@ const DEFAULT_COOKIE_NAME = '__Host-gatehouse-refresh';
 
 /** The options after validation, with every default filled in. */
 export interface ResolvedHttpOptions {
-  routes: RouteDefinition[];
+  routes: ServedRoute[];
   casing: Casing;
   routeOptions: Partial<Record<RouteId, RouteOptions<never>>>;
   passwordConfirmation: boolean;
@@ -65,6 +67,17 @@ function origins(label: string, list: unknown, fallback: string | null): string[
   });
 }
 
+/** Routes whose default path follows another route's resolved path. */
+const FOLLOWS = new Map((ROUTES as readonly RouteDeclaration[]).flatMap((route) => (route.follows ? [[route.id, route.follows] as const] : [])));
+
+function resolveCookie(option: HttpOptions['refreshCookie'], appOrigin: string | null): ResolvedHttpOptions['cookie'] {
+  if (!option) return null;
+  const given = option === true ? {} : option;
+  const name = given.name ?? DEFAULT_COOKIE_NAME;
+  if (!/^__Host-[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) fail('refreshCookie.name: must start with "__Host-" and be a valid cookie name.');
+  return { name, allowedOrigins: origins('refreshCookie.allowedOrigins', given.allowedOrigins, appOrigin) };
+}
+
 /**
  * Validates the HTTP options once, at creation: a mistake is a `TypeError` that says how to
  * fix it, never a surprise at request time.
@@ -82,35 +95,33 @@ export function resolveHttpOptions<P>(auth: Auth<P>, options: HttpOptions = {}):
     const given = paths[id];
     if (given === false) return false;
     if (given !== undefined) return checkPath(id, given).path;
-    const follow = (base: RouteId, suffix: string): string | false => {
-      const parent = resolvedPath(base);
-      return parent === false ? DEFAULT_PATHS[id] : `${parent}${suffix}`;
-    };
-    if (id === 'verifyEmailLink') return follow('verifyEmail', '/:token');
-    if (id === 'confirmEmailChangeLink') return follow('confirmEmailChange', '/:token');
-    if (id === 'replaceProfile') return follow('updateProfile', '');
-    return DEFAULT_PATHS[id];
+    const follows = FOLLOWS.get(id);
+    if (follows === undefined) return DEFAULT_PATHS[id];
+    const parent = resolvedPath(follows.route as RouteId);
+    return parent === false ? DEFAULT_PATHS[id] : `${parent}${follows.suffix}`;
   };
 
   const accessTokenRefresh = options.accessTokenRefresh ?? false;
   if (typeof accessTokenRefresh !== 'boolean') fail('accessTokenRefresh: must be true or false.');
-  const routes: RouteDefinition[] = [];
+  const cookie = resolveCookie(options.refreshCookie, appOrigin);
+  const schemas = schemaContext(auth.config.profileSchema, { refreshInBody: cookie === null });
+  const routes: ServedRoute[] = [];
   const seen = new Map<string, RouteId>();
-  for (const route of routeTable(auth, auth.config.profileSchema, { accessTokenRefresh })) {
-    const path = resolvedPath(route.id);
+  for (const route of ROUTES as readonly RouteDeclaration[]) {
+    const path = resolvedPath(route.id as RouteId);
     if (path === false) continue;
-    const given = paths[route.id];
+    const given = paths[route.id as RouteId];
     const method = (typeof given === 'string' ? checkPath(route.id, given).method : null) ?? route.method;
     const key = `${method} ${path.replace(/:[^/]+/g, ':')}`;
     const other = seen.get(key);
     if (other) fail(`paths: ${route.id} and ${other} both answer ${method} ${path}; give one of them another path.`);
-    seen.set(key, route.id);
-    routes.push({ ...route, method, path });
+    seen.set(key, route.id as RouteId);
+    routes.push({ ...route, method, path, bodySchema: route.body?.(schemas), responseSchema: route.response?.(schemas) });
   }
 
   const routeOptions = (options.routes ?? {}) as Partial<Record<RouteId, RouteOptions<never>>>;
   for (const [id, value] of Object.entries(routeOptions)) {
-    if (!(id in DEFAULT_PATHS) || id === 'jwks' || id === 'openapi') fail(`routes.${id}: not a route with JSON data.`);
+    if (!(id in DEFAULT_PATHS) || (ROUTES as readonly RouteDeclaration[]).find((route) => route.id === id)?.raw) fail(`routes.${id}: not a route with JSON data.`);
     if (typeof value !== 'object' || value === null) fail(`routes.${id}: must be an object.`);
     if (value.request !== undefined && !isFunction(value.request)) fail(`routes.${id}.request: must be a function.`);
     if (value.response !== undefined && !isFunction(value.response)) fail(`routes.${id}.response: must be a function.`);
@@ -137,13 +148,6 @@ export function resolveHttpOptions<P>(auth: Auth<P>, options: HttpOptions = {}):
     return [name.toLowerCase(), check];
   });
 
-  let cookie: ResolvedHttpOptions['cookie'] = null;
-  if (options.refreshCookie) {
-    const given = options.refreshCookie === true ? {} : options.refreshCookie;
-    const name = given.name ?? DEFAULT_COOKIE_NAME;
-    if (!/^__Host-[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) fail('refreshCookie.name: must start with "__Host-" and be a valid cookie name.');
-    cookie = { name, allowedOrigins: origins('refreshCookie.allowedOrigins', given.allowedOrigins, appOrigin) };
-  }
 
   let linkRedirect: ResolvedHttpOptions['linkRedirect'] = null;
   if (options.linkRedirect) {

@@ -1,74 +1,18 @@
 import { z } from 'zod';
-import type { RequestMeta } from '../context.js';
-import type { Auth } from '../create-auth.js';
 import { AuthError } from '../errors.js';
 import type { Identity } from '../flows/authenticate.js';
 import { confirmEmailChangeTokenSchema, requestEmailChangeSchema } from '../flows/change-email.js';
 import { changePasswordSchema } from '../flows/change-password.js';
-import { confirmPasswordResetSchema, requestPasswordResetSchema } from '../flows/password-reset.js';
+import { confirmPasswordResetSchema } from '../flows/password-reset.js';
+import { requestPasswordResetSchema } from '../flows/request-password-reset.js';
 import { resendVerificationSchema } from '../flows/resend-verification.js';
 import { codeInputSchema, verifyEmailCodeSchema, verifyEmailTokenSchema } from '../flows/verify-email.js';
-import type { TokenPair } from '../lib/sessions.js';
 import { RESERVED_PROFILE_FIELDS } from '../profile.js';
 import { loginSchema, refreshSchema, registerSchema, tokenInputSchema } from '../schemas.js';
+import { HttpError } from './http-error.js';
 import { reissueAccessToken } from './lib/reissue.js';
-import type { RouteId } from './options.js';
-import { sessionJson, userJson, type TokensJson } from './serialize.js';
-
-/** The HTTP methods the contract uses. */
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-
-/** Whether a route needs `Authorization: Bearer`: always, never, or when a body field asks for it. */
-export type RouteAuth = 'bearer' | 'none' | 'optional';
-
-/** What a route handler is given. */
-export interface RouteCall {
-  /** The body with camelCase field names (aliases, casing and mappers applied); `{}` when none. */
-  body: Record<string, unknown>;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  /** The caller, for `bearer` routes and `optional` routes that were sent a token. */
-  identity: Identity | null;
-  /** The refresh token from the cookie, in cookie mode. */
-  cookieToken: string | undefined;
-  /** The access token of the Authorization header, if any. */
-  bearerToken: string | undefined;
-  meta: RequestMeta;
-  /** The JSON form of tokens the route hands out (without the refresh token in cookie mode). */
-  tokens(pair: TokenPair): TokensJson;
-}
-
-/** What a route handler answers: data for the envelope, and tokens to hand out. */
-export interface RouteOutcome {
-  /** The route's data, before mappers, casing and the envelope; `null` for "message only". */
-  data: unknown;
-  /** Tokens handed out (their refresh token goes in the cookie in cookie mode). */
-  tokens?: TokenPair | null;
-  /** Remove the refresh-token cookie (the session ended). */
-  clearCookie?: boolean;
-}
-
-/** One route of the contract, framework-free. */
-export interface RouteDefinition {
-  id: RouteId;
-  method: HttpMethod;
-  /** Path below the mount point, with `:param` segments. */
-  path: string;
-  auth: RouteAuth;
-  /** Zod schema of the JSON body (camelCase), for validation by the flow, the OpenAPI document and Fastify's route schemas. */
-  body?: z.ZodType;
-  /** Zod schema of the path parameters. */
-  params?: z.ZodObject;
-  /** The field holding a new password, whose `…Confirmation` field `passwordConfirmation` checks. */
-  passwordField?: string;
-  /** Short description, for the OpenAPI document. */
-  summary: string;
-  /** An emailed link: answers JSON or redirects (`linkRedirect`), needs no app header. */
-  link?: boolean;
-  /** Serves a standard document as it is: no envelope, no casing, no app header, no per-IP limit. */
-  raw?: boolean;
-  handle(call: RouteCall): Promise<RouteOutcome>;
-}
+import { defineRawRoute, defineRoute, type RouteDeclaration } from './route.js';
+import { sessionJson, userJson } from './serialize.js';
 
 function text(value: unknown): string {
   // The flows validate every input with zod; a non-string is passed on for them to refuse.
@@ -90,285 +34,338 @@ const idParams = z.object({ id: z.string().min(1).max(128) });
 const tokenParams = z.object({ token: tokenInputSchema });
 
 /**
- * The route table: every route of the contract with its method, default path, schema, auth
- * and the flow it calls. Paths here are the defaults; the handler applies `paths`.
+ * The route table: every route of the contract, each declared once with its method, default
+ * path, status, message, schemas, auth and the flow it calls. Adding a route is one entry here
+ * (plus its flow and tests); `RouteId`, `DEFAULT_PATHS`, `RouteData`, the OpenAPI document and
+ * Fastify's route schemas follow from it.
  */
-export function routeTable<P>(auth: Auth<P>, profileSchema: z.ZodObject, options: { accessTokenRefresh: boolean }): RouteDefinition[] {
-  const user = (value: Parameters<typeof userJson>[0]) => userJson(value);
-  const profileBody = profileSchema.partial();
+export const ROUTES = [
+  defineRoute({
+    id: 'register',
+    method: 'POST',
+    path: '/register',
+    status: 201,
+    message: 'Account created.',
+    auth: 'none',
+    body: (s) => registerSchema.extend(s.profile.shape),
+    response: (s) => z.object({ user: s.user, tokens: s.tokens.nullable(), verificationRequired: z.boolean() }),
+    passwordField: 'password',
+    summary: 'Create an account and send the verification email',
+    async handle({ auth, body, meta, tokens }) {
+      const result = await auth.register({ email: text(body.email), password: text(body.password), profile: profileFields(body, ['email', 'password', 'passwordConfirmation']), ...meta });
+      return { data: { user: userJson(result.user), tokens: result.tokens && tokens(result.tokens), verificationRequired: result.verificationRequired }, tokens: result.tokens };
+    },
+  }),
+  defineRoute({
+    id: 'login',
+    method: 'POST',
+    path: '/login',
+    status: 200,
+    message: 'Logged in.',
+    auth: 'none',
+    body: () => loginSchema,
+    clientRules: ['login', 'loginPerIp'],
+    response: (s) => z.object({ user: s.user, tokens: s.tokens }),
+    summary: 'Log in with an email and password',
+    async handle({ auth, body, meta, tokens }) {
+      const result = await auth.login({ email: text(body.email), password: text(body.password), ...meta });
+      return { data: { user: userJson(result.user), tokens: tokens(result.tokens) }, tokens: result.tokens };
+    },
+  }),
+  defineRoute({
+    id: 'refresh',
+    method: 'POST',
+    path: '/token/refresh',
+    status: 200,
+    message: 'Token refreshed.',
+    auth: 'none',
+    body: () => refreshSchema.partial(),
+    response: (s) => z.object({ tokens: s.tokens }),
+    readsRefreshCookie: true,
+    summary: 'Exchange a refresh token for new tokens (the refresh token rotates)',
+    async handle({ auth, body, cookieToken, bearerToken, meta, tokens, accessTokenRefresh }) {
+      const refreshToken = body.refreshToken ?? cookieToken;
+      if (refreshToken === undefined && accessTokenRefresh && bearerToken !== undefined) {
+        const pair = await reissueAccessToken(auth, bearerToken, meta);
+        return { data: { tokens: tokens(pair) }, tokens: pair };
+      }
+      const result = await auth.refresh({ refreshToken: text(refreshToken), ...meta });
+      return { data: { tokens: tokens(result.tokens) }, tokens: result.tokens };
+    },
+  }),
+  defineRoute({
+    id: 'logout',
+    method: 'POST',
+    path: '/logout',
+    status: 200,
+    message: 'Logged out.',
+    auth: 'bearer',
+    summary: 'End the current session',
+    async handle({ auth, identity, meta }) {
+      const { userId, sessionId } = required(identity);
+      await auth.logout({ userId, sessionId, ...meta });
+      return { data: null, clearCookie: true };
+    },
+  }),
+  defineRoute({
+    id: 'logoutAll',
+    method: 'POST',
+    path: '/logout/all',
+    status: 200,
+    message: 'Logged out of every session.',
+    auth: 'bearer',
+    response: () => z.object({ count: z.number().int() }),
+    summary: 'End every session of the user',
+    async handle({ auth, identity, meta }) {
+      const { count } = await auth.logoutAll({ userId: required(identity).userId, ...meta });
+      return { data: { count }, clearCookie: true };
+    },
+  }),
+  defineRoute({
+    id: 'verifyEmail',
+    method: 'POST',
+    path: '/verify-email',
+    status: 200,
+    message: 'Email address verified.',
+    auth: 'optional',
+    body: () => z.union([verifyEmailTokenSchema, verifyEmailCodeSchema, z.object({ code: codeInputSchema })]),
+    response: (s) => z.object({ user: s.user, tokens: s.tokens.nullable() }),
+    summary: 'Verify an email address with the emailed token, or the code (with the email, or with a bearer token)',
+    async handle({ auth, body, identity, meta, tokens }) {
+      const input =
+        body.token !== undefined
+          ? { token: text(body.token) }
+          : body.email !== undefined || identity === null
+            ? { email: text(body.email), code: text(body.code) }
+            : { userId: identity.userId, code: text(body.code) };
+      const result = await auth.verifyEmail({ ...input, ...meta });
+      return { data: { user: userJson(result.user), tokens: result.tokens && tokens(result.tokens) }, tokens: result.tokens };
+    },
+  }),
+  defineRoute({
+    id: 'verifyEmailLink',
+    method: 'GET',
+    path: '/verify-email/:token',
+    follows: { route: 'verifyEmail', suffix: '/:token' },
+    status: 200,
+    message: 'Email address verified.',
+    auth: 'none',
+    params: tokenParams,
+    response: (s) => z.object({ user: s.user, tokens: s.tokens.nullable() }),
+    link: true,
+    summary: 'The emailed verification link: verifies, then answers JSON or redirects to the app',
+    async handle({ auth, params, meta }) {
+      // Never a session from a GET: a link opened cross-site would log the browser into the sender's account.
+      const result = await auth.verifyEmail({ token: text(params.token), autoLogin: false, ...meta });
+      return { data: { user: userJson(result.user), tokens: null } };
+    },
+  }),
+  defineRoute({
+    id: 'resendVerification',
+    method: 'POST',
+    path: '/resend-verification',
+    status: 200,
+    message: 'If the account exists and is not verified yet, a new verification email is on its way.',
+    auth: 'none',
+    body: () => resendVerificationSchema,
+    summary: 'Send a new verification email (same answer whether or not the account exists)',
+    async handle({ auth, body, meta }) {
+      await auth.resendVerification({ email: text(body.email), ...meta });
+      return { data: null };
+    },
+  }),
+  defineRoute({
+    id: 'requestPasswordReset',
+    method: 'POST',
+    path: '/password/reset',
+    status: 200,
+    message: 'If an account exists for this address, a password reset email is on its way.',
+    auth: 'none',
+    body: () => requestPasswordResetSchema,
+    summary: 'Email a password-reset link (same answer whether or not the account exists)',
+    async handle({ auth, body, meta }) {
+      await auth.requestPasswordReset({ email: text(body.email), ...meta });
+      return { data: null };
+    },
+  }),
+  defineRoute({
+    id: 'confirmPasswordReset',
+    method: 'POST',
+    path: '/password/reset/confirm',
+    status: 200,
+    message: 'Password reset. Log in with the new password.',
+    auth: 'none',
+    body: () => confirmPasswordResetSchema,
+    passwordField: 'password',
+    summary: 'Set a new password with the emailed token; ends every session',
+    async handle({ auth, body, meta }) {
+      await auth.confirmPasswordReset({ token: text(body.token), password: text(body.password), ...meta });
+      return { data: null, clearCookie: true };
+    },
+  }),
+  defineRoute({
+    id: 'changePassword',
+    method: 'POST',
+    path: '/password/change',
+    status: 200,
+    message: 'Password changed.',
+    auth: 'bearer',
+    body: () => changePasswordSchema,
+    passwordField: 'newPassword',
+    summary: 'Change the password; ends the other sessions',
+    async handle({ auth, body, identity, meta }) {
+      const { userId, sessionId } = required(identity);
+      await auth.changePassword({ userId, sessionId, currentPassword: text(body.currentPassword), newPassword: text(body.newPassword), ...meta });
+      return { data: null };
+    },
+  }),
+  defineRoute({
+    id: 'requestEmailChange',
+    method: 'POST',
+    path: '/change-email',
+    status: 200,
+    message: 'Check the new address for a confirmation email.',
+    auth: 'bearer',
+    body: () => requestEmailChangeSchema,
+    summary: 'Start a change of address: the new address gets a link or code',
+    async handle({ auth, body, identity, meta }) {
+      const { userId, sessionId } = required(identity);
+      await auth.requestEmailChange({ userId, sessionId, password: text(body.password), newEmail: text(body.newEmail), ...meta });
+      return { data: null };
+    },
+  }),
+  defineRoute({
+    id: 'confirmEmailChange',
+    method: 'POST',
+    path: '/confirm-email-change',
+    status: 200,
+    message: 'Email address changed.',
+    auth: 'optional',
+    body: () => z.union([confirmEmailChangeTokenSchema, z.object({ code: codeInputSchema })]),
+    response: (s) => z.object({ user: s.user }),
+    summary: 'Confirm a change of address with the emailed token, or the code (with a bearer token)',
+    async handle({ auth, body, identity, meta }) {
+      const input = body.token !== undefined || identity === null ? { token: text(body.token) } : { userId: identity.userId, code: text(body.code) };
+      const result = await auth.confirmEmailChange({ ...input, ...meta });
+      return { data: { user: userJson(result.user) } };
+    },
+  }),
+  defineRoute({
+    id: 'confirmEmailChangeLink',
+    method: 'GET',
+    path: '/confirm-email-change/:token',
+    follows: { route: 'confirmEmailChange', suffix: '/:token' },
+    status: 200,
+    message: 'Email address changed.',
+    auth: 'none',
+    params: tokenParams,
+    response: (s) => z.object({ user: s.user }),
+    link: true,
+    summary: 'The emailed link of a change of address: confirms, then answers JSON or redirects to the app',
+    async handle({ auth, params, meta }) {
+      const result = await auth.confirmEmailChange({ token: text(params.token), ...meta });
+      return { data: { user: userJson(result.user) } };
+    },
+  }),
+  defineRoute({
+    id: 'getProfile',
+    method: 'GET',
+    path: '/profile',
+    status: 200,
+    message: 'Profile.',
+    auth: 'bearer',
+    response: (s) => z.object({ user: s.user }),
+    summary: "The caller's account and profile",
+    async handle({ auth, identity }) {
+      return { data: { user: userJson(await auth.getProfile({ userId: required(identity).userId })) } };
+    },
+  }),
+  defineRoute({
+    id: 'updateProfile',
+    method: 'PATCH',
+    path: '/profile',
+    status: 200,
+    message: 'Profile updated.',
+    auth: 'bearer',
+    body: (s) => s.profile.partial(),
+    response: (s) => z.object({ user: s.user }),
+    summary: 'Change profile fields (account fields in the body are ignored)',
+    async handle({ auth, body, identity, meta }) {
+      const updated = await auth.updateProfile({ userId: required(identity).userId, profile: profileFields(body, []), ...meta });
+      return { data: { user: userJson(updated) } };
+    },
+  }),
+  defineRoute({
+    id: 'replaceProfile',
+    method: 'PUT',
+    path: '/profile',
+    follows: { route: 'updateProfile', suffix: '' },
+    status: 200,
+    message: 'Profile updated.',
+    auth: 'bearer',
+    body: (s) => s.profile.partial(),
+    response: (s) => z.object({ user: s.user }),
+    summary: 'Same as PATCH: change the profile fields sent (the others are kept)',
+    async handle({ auth, body, identity, meta }) {
+      const updated = await auth.updateProfile({ userId: required(identity).userId, profile: profileFields(body, []), ...meta });
+      return { data: { user: userJson(updated) } };
+    },
+  }),
+  defineRoute({
+    id: 'listSessions',
+    method: 'GET',
+    path: '/sessions',
+    status: 200,
+    message: 'Sessions.',
+    auth: 'bearer',
+    response: (s) => z.object({ sessions: z.array(s.session) }),
+    summary: "The caller's live sessions, newest first",
+    async handle({ auth, identity }) {
+      const { userId, sessionId } = required(identity);
+      return { data: { sessions: (await auth.listSessions({ userId, sessionId })).map(sessionJson) } };
+    },
+  }),
+  defineRoute({
+    id: 'revokeSession',
+    method: 'DELETE',
+    path: '/sessions/:id',
+    status: 200,
+    message: 'Session ended.',
+    auth: 'bearer',
+    params: idParams,
+    summary: 'End one of the caller’s sessions',
+    async handle({ auth, identity, params, meta }) {
+      await auth.revokeSession({ userId: required(identity).userId, sessionId: text(params.id), ...meta });
+      return { data: null };
+    },
+  }),
+  defineRawRoute({
+    id: 'jwks',
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    status: 200,
+    message: '',
+    auth: 'none',
+    summary: 'The public keys of asymmetric access tokens (404 with an HS256 secret)',
+    async handle({ auth }) {
+      const jwks = auth.jwks();
+      if (jwks.keys.length === 0) throw new HttpError('NOT_FOUND');
+      return { data: jwks, cacheControl: 'public, max-age=300' };
+    },
+  }),
+  defineRawRoute({
+    id: 'openapi',
+    method: 'GET',
+    path: '/openapi.json',
+    status: 200,
+    message: '',
+    auth: 'none',
+    summary: 'This API as an OpenAPI 3.1 document',
+    async handle({ openapi, basePath }) {
+      return { data: openapi(basePath), cacheControl: 'no-cache' };
+    },
+  }),
+] as const satisfies readonly RouteDeclaration<string, any>[];
 
-  return [
-    {
-      id: 'register',
-      method: 'POST',
-      path: '/register',
-      auth: 'none',
-      body: registerSchema.extend(profileSchema.shape),
-      passwordField: 'password',
-      summary: 'Create an account and send the verification email',
-      async handle({ body, meta, tokens }) {
-        const result = await auth.register({
-          email: text(body.email),
-          password: text(body.password),
-          profile: profileFields(body, ['email', 'password', 'passwordConfirmation']) as Partial<P>,
-          ...meta,
-        });
-        return { data: { user: user(result.user), tokens: result.tokens && tokens(result.tokens), verificationRequired: result.verificationRequired }, tokens: result.tokens };
-      },
-    },
-    {
-      id: 'login',
-      method: 'POST',
-      path: '/login',
-      auth: 'none',
-      body: loginSchema,
-      summary: 'Log in with an email and password',
-      async handle({ body, meta, tokens }) {
-        const result = await auth.login({ email: text(body.email), password: text(body.password), ...meta });
-        return { data: { user: user(result.user), tokens: result.tokens && tokens(result.tokens) }, tokens: result.tokens };
-      },
-    },
-    {
-      id: 'refresh',
-      method: 'POST',
-      path: '/token/refresh',
-      auth: 'none',
-      body: refreshSchema.partial(),
-      summary: 'Exchange a refresh token for new tokens (the refresh token rotates)',
-      async handle({ body, cookieToken, bearerToken, meta, tokens }) {
-        const refreshToken = body.refreshToken ?? cookieToken;
-        if (refreshToken === undefined && options.accessTokenRefresh && bearerToken !== undefined) {
-          const pair = await reissueAccessToken(auth, bearerToken, meta);
-          return { data: { tokens: tokens(pair) }, tokens: pair };
-        }
-        const result = await auth.refresh({ refreshToken: text(refreshToken), ...meta });
-        return { data: { tokens: tokens(result.tokens) }, tokens: result.tokens };
-      },
-    },
-    {
-      id: 'logout',
-      method: 'POST',
-      path: '/logout',
-      auth: 'bearer',
-      summary: 'End the current session',
-      async handle({ identity, meta }) {
-        const { userId, sessionId } = required(identity);
-        await auth.logout({ userId, sessionId, ...meta });
-        return { data: null, clearCookie: true };
-      },
-    },
-    {
-      id: 'logoutAll',
-      method: 'POST',
-      path: '/logout/all',
-      auth: 'bearer',
-      summary: 'End every session of the user',
-      async handle({ identity, meta }) {
-        const { count } = await auth.logoutAll({ userId: required(identity).userId, ...meta });
-        return { data: { count }, clearCookie: true };
-      },
-    },
-    {
-      id: 'verifyEmail',
-      method: 'POST',
-      path: '/verify-email',
-      auth: 'optional',
-      body: z.union([verifyEmailTokenSchema, verifyEmailCodeSchema, z.object({ code: codeInputSchema })]),
-      summary: 'Verify an email address with the emailed token, or the code (with the email, or with a bearer token)',
-      async handle({ body, identity, meta, tokens }) {
-        const input =
-          body.token !== undefined
-            ? { token: text(body.token) }
-            : body.email !== undefined || identity === null
-              ? { email: text(body.email), code: text(body.code) }
-              : { userId: identity.userId, code: text(body.code) };
-        const result = await auth.verifyEmail({ ...input, ...meta });
-        return { data: { user: user(result.user), tokens: result.tokens && tokens(result.tokens) }, tokens: result.tokens };
-      },
-    },
-    {
-      id: 'verifyEmailLink',
-      method: 'GET',
-      path: '/verify-email/:token',
-      auth: 'none',
-      params: tokenParams,
-      link: true,
-      summary: 'The emailed verification link: verifies, then answers JSON or redirects to the app',
-      async handle({ params, meta, tokens }) {
-        const result = await auth.verifyEmail({ token: text(params.token), autoLogin: false, ...meta });
-        return { data: { user: user(result.user), tokens: result.tokens && tokens(result.tokens) }, tokens: result.tokens };
-      },
-    },
-    {
-      id: 'resendVerification',
-      method: 'POST',
-      path: '/resend-verification',
-      auth: 'none',
-      body: resendVerificationSchema,
-      summary: 'Send a new verification email (same answer whether or not the account exists)',
-      async handle({ body, meta }) {
-        await auth.resendVerification({ email: text(body.email), ...meta });
-        return { data: null };
-      },
-    },
-    {
-      id: 'requestPasswordReset',
-      method: 'POST',
-      path: '/password/reset',
-      auth: 'none',
-      body: requestPasswordResetSchema,
-      summary: 'Email a password-reset link (same answer whether or not the account exists)',
-      async handle({ body, meta }) {
-        await auth.requestPasswordReset({ email: text(body.email), ...meta });
-        return { data: null };
-      },
-    },
-    {
-      id: 'confirmPasswordReset',
-      method: 'POST',
-      path: '/password/reset/confirm',
-      auth: 'none',
-      body: confirmPasswordResetSchema,
-      passwordField: 'password',
-      summary: 'Set a new password with the emailed token; ends every session',
-      async handle({ body, meta }) {
-        await auth.confirmPasswordReset({ token: text(body.token), password: text(body.password), ...meta });
-        return { data: null, clearCookie: true };
-      },
-    },
-    {
-      id: 'changePassword',
-      method: 'POST',
-      path: '/password/change',
-      auth: 'bearer',
-      body: changePasswordSchema,
-      passwordField: 'newPassword',
-      summary: 'Change the password; ends the other sessions',
-      async handle({ body, identity, meta }) {
-        const { userId, sessionId } = required(identity);
-        await auth.changePassword({ userId, sessionId, currentPassword: text(body.currentPassword), newPassword: text(body.newPassword), ...meta });
-        return { data: null };
-      },
-    },
-    {
-      id: 'requestEmailChange',
-      method: 'POST',
-      path: '/change-email',
-      auth: 'bearer',
-      body: requestEmailChangeSchema,
-      summary: 'Start a change of address: the new address gets a link or code',
-      async handle({ body, identity, meta }) {
-        const { userId, sessionId } = required(identity);
-        await auth.requestEmailChange({ userId, sessionId, password: text(body.password), newEmail: text(body.newEmail), ...meta });
-        return { data: null };
-      },
-    },
-    {
-      id: 'confirmEmailChange',
-      method: 'POST',
-      path: '/confirm-email-change',
-      auth: 'optional',
-      body: z.union([confirmEmailChangeTokenSchema, z.object({ code: codeInputSchema })]),
-      summary: 'Confirm a change of address with the emailed token, or the code (with a bearer token)',
-      async handle({ body, identity, meta }) {
-        const input = body.token !== undefined || identity === null ? { token: text(body.token) } : { userId: identity.userId, code: text(body.code) };
-        const result = await auth.confirmEmailChange({ ...input, ...meta });
-        return { data: { user: user(result.user) } };
-      },
-    },
-    {
-      id: 'confirmEmailChangeLink',
-      method: 'GET',
-      path: '/confirm-email-change/:token',
-      auth: 'none',
-      params: tokenParams,
-      link: true,
-      summary: 'The emailed link of a change of address: confirms, then answers JSON or redirects to the app',
-      async handle({ params, meta }) {
-        const result = await auth.confirmEmailChange({ token: text(params.token), ...meta });
-        return { data: { user: user(result.user) } };
-      },
-    },
-    {
-      id: 'getProfile',
-      method: 'GET',
-      path: '/profile',
-      auth: 'bearer',
-      summary: "The caller's account and profile",
-      async handle({ identity }) {
-        return { data: { user: user(await auth.getProfile({ userId: required(identity).userId })) } };
-      },
-    },
-    {
-      id: 'updateProfile',
-      method: 'PATCH',
-      path: '/profile',
-      auth: 'bearer',
-      body: profileBody,
-      summary: 'Change profile fields (account fields in the body are ignored)',
-      async handle({ body, identity, meta }) {
-        const updated = await auth.updateProfile({ userId: required(identity).userId, profile: profileFields(body, []) as Partial<P>, ...meta });
-        return { data: { user: user(updated) } };
-      },
-    },
-    {
-      id: 'replaceProfile',
-      method: 'PUT',
-      path: '/profile',
-      auth: 'bearer',
-      body: profileBody,
-      summary: 'Same as PATCH: change the profile fields sent (the others are kept)',
-      async handle({ body, identity, meta }) {
-        const updated = await auth.updateProfile({ userId: required(identity).userId, profile: profileFields(body, []) as Partial<P>, ...meta });
-        return { data: { user: user(updated) } };
-      },
-    },
-    {
-      id: 'listSessions',
-      method: 'GET',
-      path: '/sessions',
-      auth: 'bearer',
-      summary: "The caller's live sessions, newest first",
-      async handle({ identity }) {
-        const { userId, sessionId } = required(identity);
-        return { data: { sessions: (await auth.listSessions({ userId, sessionId })).map(sessionJson) } };
-      },
-    },
-    {
-      id: 'revokeSession',
-      method: 'DELETE',
-      path: '/sessions/:id',
-      auth: 'bearer',
-      params: idParams,
-      summary: 'End one of the caller’s sessions',
-      async handle({ identity, params, meta }) {
-        await auth.revokeSession({ userId: required(identity).userId, sessionId: text(params.id), ...meta });
-        return { data: null };
-      },
-    },
-    {
-      id: 'jwks',
-      method: 'GET',
-      path: '/.well-known/jwks.json',
-      auth: 'none',
-      raw: true,
-      summary: 'The public keys of asymmetric access tokens (404 with an HS256 secret)',
-      async handle() {
-        // Served by the handler as a standard document; see `raw`.
-        return { data: auth.jwks() };
-      },
-    },
-    {
-      id: 'openapi',
-      method: 'GET',
-      path: '/openapi.json',
-      auth: 'none',
-      raw: true,
-      summary: 'This API as an OpenAPI 3.1 document',
-      async handle() {
-        // Served by the handler, which knows the resolved paths and options.
-        return { data: null };
-      },
-    },
-  ];
-}
+/** One route of the table. */
+export type DeclaredRoute = (typeof ROUTES)[number];

@@ -1,7 +1,8 @@
 import type { AuthContext } from '../context.js';
 import { AuthError } from '../errors.js';
 import type { RateLimitHitOptions, RateLimitState } from '../ports/rate-limit-store.js';
-import type { RateLimitRuleName } from './rules.js';
+import type { RateLimitReport, RateLimitResult } from './report.js';
+import { REPORTED_RULES, type RateLimitRuleName } from './rules.js';
 
 // What each rule's key counts, so that a store that must drop windows to bound its memory drops
 // client-address windows and never an account's (a dropped account window is fresh guesses).
@@ -15,13 +16,7 @@ const RULE_SCOPES: Record<RateLimitRuleName, RateLimitHitOptions> = {
 };
 const LOCKOUT_SCOPE: RateLimitHitOptions = { scope: 'account' };
 
-/** The outcome of one counted hit, for `RateLimit-*` headers. */
-export interface RateLimitResult {
-  limit: number;
-  remaining: number;
-  /** Seconds until the window resets. */
-  resetSeconds: number;
-}
+export type { RateLimitResult } from './report.js';
 
 async function guarded<T>(ctx: AuthContext, fallback: T, action: () => Promise<T>): Promise<T> {
   try {
@@ -35,48 +30,28 @@ async function guarded<T>(ctx: AuthContext, fallback: T, action: () => Promise<T
 }
 
 /**
- * Counts one hit of `rule` for `key` and refuses it when over the limit.
+ * Counts one hit of `rule` for `key` and refuses it when over the limit. The outcome of a
+ * reported rule (and any refusal) is recorded on `report`, when the caller gave one.
  *
  * Returns `null` when the rule is turned off (or the store is down in `open` fail mode).
  * @throws AuthError `RATE_LIMITED` with `retryAfter` in seconds; `SERVICE_UNAVAILABLE` when
  * the store is down and the fail mode is `closed`.
  */
-export async function limit(ctx: AuthContext, rule: RateLimitRuleName, key: string, now: Date): Promise<RateLimitResult | null> {
+export async function limit(ctx: AuthContext, rule: RateLimitRuleName, key: string, now: Date, report?: RateLimitReport): Promise<RateLimitResult | null> {
   const resolved = ctx.config.rateLimits.rules[rule];
   if (!resolved) return null;
   const state = await guarded<RateLimitState | null>(ctx, null, () => ctx.rateLimitStore.hit(`${rule}:${key}`, resolved.windowMs, now, RULE_SCOPES[rule]));
   if (!state) return null;
   const resetSeconds = Math.max(1, Math.ceil((state.resetAt.getTime() - now.getTime()) / 1000));
+  const reported = REPORTED_RULES.has(rule);
   if (state.count > resolved.limit) {
     ctx.emit({ type: 'rate_limit.exceeded', rule, at: now });
+    if (report) report.refused ??= { retryAfter: resetSeconds, limit: reported ? resolved.limit : null };
     throw new AuthError('RATE_LIMITED', undefined, { retryAfter: resetSeconds });
   }
-  return { limit: resolved.limit, remaining: resolved.limit - state.count, resetSeconds };
-}
-
-/** A rule's state as {@link peekLimit} reads it. */
-export interface RateLimitPeek extends RateLimitResult {
-  /** True when the window holds more hits than the rule allows: a hit now would be refused. */
-  exceeded: boolean;
-}
-
-/**
- * Reads the state of `rule` for `key` without counting a hit, for `RateLimit-*` headers about a
- * rule a flow counted. A key with no live window has its whole budget left. Best effort: returns
- * `null` when the rule is off or the store cannot say, and never throws.
- */
-export async function peekLimit(ctx: AuthContext, rule: RateLimitRuleName, key: string, now: Date): Promise<RateLimitPeek | null> {
-  const resolved = ctx.config.rateLimits.rules[rule];
-  if (!resolved) return null;
-  let state: RateLimitState | null;
-  try {
-    state = await ctx.rateLimitStore.peek(`${rule}:${key}`, now);
-  } catch {
-    return null;
-  }
-  if (state === null) return { limit: resolved.limit, remaining: resolved.limit, resetSeconds: Math.max(1, Math.ceil(resolved.windowMs / 1000)), exceeded: false };
-  const resetSeconds = Math.max(1, Math.ceil((state.resetAt.getTime() - now.getTime()) / 1000));
-  return { limit: resolved.limit, remaining: Math.max(0, resolved.limit - state.count), resetSeconds, exceeded: state.count > resolved.limit };
+  const result = { limit: resolved.limit, remaining: resolved.limit - state.count, resetSeconds };
+  if (report && reported) report.counted.push(result);
+  return result;
 }
 
 /** True while the account is locked out (failures over the threshold in the current window); counts nothing. */

@@ -37,6 +37,13 @@ export interface RateLimitOptions {
 /** Names of the rules that {@link limit} applies. */
 export type RateLimitRuleName = 'login' | 'loginPerIp' | 'passwordReset' | 'resendVerification' | 'verifyCode' | 'perIp';
 
+/**
+ * The rules whose state a response reports in its `RateLimit-*` headers: the per-IP rule the
+ * HTTP layer counts, and the two login rules. The others count per email address, and their
+ * budgets are the account's business.
+ */
+export const REPORTED_RULES: ReadonlySet<RateLimitRuleName> = new Set<RateLimitRuleName>(['perIp', 'loginPerIp', 'login']);
+
 /** A rule with its window in milliseconds. */
 export interface ResolvedRule {
   limit: number;

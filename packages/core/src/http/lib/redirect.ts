@@ -1,3 +1,6 @@
+import { AuthError } from '../../errors.js';
+import type { HttpResponse } from '../types.js';
+
 /**
  * The URL to redirect to, or `null` when `target` does not resolve to an allowed origin.
  *
@@ -27,4 +30,29 @@ export function originOf(value: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Where the emailed-link routes send the browser (`linkRedirect`). */
+export interface LinkRedirectConfig {
+  success: string;
+  failure: string;
+  allowedOrigins: string[];
+  base: string;
+}
+
+/**
+ * The 303 that answers an emailed link in redirect mode: to `?redirect=` when it is an allowed
+ * target, else to the success or failure page, with `?error=<CODE>` on failure. `null` when the
+ * route answers JSON (not a link, no redirect configured, or an unexpected error).
+ */
+export function linkRedirect(config: LinkRedirectConfig | null, isLink: boolean, query: URLSearchParams, error: unknown): HttpResponse | null {
+  if (!isLink || !config) return null;
+  const requested = query.get('redirect');
+  const target = (requested === null ? null : safeRedirect(requested, config.base, config.allowedOrigins)) ?? (error === null ? config.success : config.failure);
+  const url = new URL(target);
+  if (error !== null) {
+    if (!(error instanceof AuthError)) return null;
+    url.searchParams.set('error', error.code);
+  }
+  return { status: 303, headers: { location: url.href, 'cache-control': 'no-store' }, body: null };
 }
