@@ -20,6 +20,7 @@ const flowTests = [
   'password-reset',
   'change-password',
   'change-email',
+  'account-model',
 ].map((flow) => `packages/core/src/flows/${flow}.test.ts`);
 
 /** The same flow tests, with every `testAuth()` given a fresh Kysely store on `store`. */

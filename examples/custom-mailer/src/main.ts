@@ -25,7 +25,7 @@ if (webhookUrl === undefined) {
   console.log(`development outbox on ${webhookUrl}`);
 }
 
-const { app } = createApp({
+const { app, auth } = createApp({
   mailer: webhookMailer({ url: webhookUrl, signingSecret }),
   secret,
   appUrl: process.env.APP_URL ?? `http://localhost:${port}`,
@@ -39,7 +39,7 @@ const server = serve({ fetch: app.fetch, port }, (info) => {
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    server.close();
-    outbox?.close();
+    // Reset and verification emails go out after their answers: let them reach the outbox first.
+    server.close(() => void auth.settled().then(() => outbox?.close()));
   });
 }

@@ -13,21 +13,22 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 const nodeBindings = { incoming: { socket: { remoteAddress: '127.0.0.1' } } };
 
 function boot(store: JsonFileStore, mailer: MemoryMailer) {
-  const { app } = createApp({
+  const { app, auth } = createApp({
     store,
     secret: 'test-secret-of-at-least-32-bytes-long!',
     appUrl: 'http://localhost:3000',
     mailer,
     hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
   });
-  return async function call(method: string, path: string, init: { body?: unknown; token?: string } = {}): Promise<{ status: number; json: any }> {
+  async function call(method: string, path: string, init: { body?: unknown; token?: string } = {}): Promise<{ status: number; json: any }> {
     const headers: Record<string, string> = {};
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
     const response = await app.request(path, { method, headers, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) }, nodeBindings);
     const text = await response.text();
     return { status: response.status, json: text === '' ? null : JSON.parse(text) };
-  };
+  }
+  return { call, auth };
 }
 
 describe('custom-store example app', () => {
@@ -38,9 +39,10 @@ describe('custom-store example app', () => {
     const password = 'Analytical-Engine-1843';
 
     const store = await jsonFileStore({ path });
-    const call = boot(store, mailer);
+    const { call, auth } = boot(store, mailer);
     expect((await call('POST', '/auth/register', { body: { email, password, firstName: 'Ada' } })).status).toBe(201);
-    await new Promise((resolve) => setImmediate(resolve));
+    // Mail goes out after the answer: wait for it.
+    await auth.settled();
     const link = /https?:\/\/\S+/.exec(mailer.lastTo(email)?.text ?? '')?.[0] ?? '';
     expect((await call('GET', new URL(link).pathname)).status).toBe(200);
     const login = await call('POST', '/auth/login', { body: { email, password } });
@@ -53,7 +55,7 @@ describe('custom-store example app', () => {
 
     // A new process, as far as the store can tell: everything comes back from the file.
     const reopened = await jsonFileStore({ path });
-    const again = boot(reopened, memoryMailer());
+    const { call: again } = boot(reopened, memoryMailer());
     expect((await again('GET', '/me', { token: accessToken })).status).toBe(200);
     const refreshed = await again('POST', '/auth/token/refresh', { body: { refreshToken } });
     expect(refreshed.status).toBe(200);

@@ -11,11 +11,12 @@ if (process.env.GATEHOUSE_SECRET === undefined) console.warn('GATEHOUSE_SECRET i
 
 const file = process.env.DATA_FILE ?? 'data/auth.json';
 const store = await jsonFileStore({ path: file });
-const { app } = createApp({ store, secret, appUrl: process.env.APP_URL ?? `http://localhost:${port}`, mailer: consoleMailer() });
+const { app, auth } = createApp({ store, secret, appUrl: process.env.APP_URL ?? `http://localhost:${port}`, mailer: consoleMailer() });
 
 const server = serve({ fetch: app.fetch, port }, (info) => {
   console.log(`custom-store example on http://localhost:${info.port} (data: ${file})`);
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => server.close(() => void store.close()));
+  // Reset and verification emails go out after their answers: let them finish before the file closes.
+  process.once(signal, () => server.close(() => void auth.settled().then(() => store.close())));
 }

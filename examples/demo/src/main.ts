@@ -88,8 +88,9 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`demo: ${signal}, stopping`);
     // Idle keep-alive connections would hold `close` open; requests in flight may finish.
+    // Reset and verification emails go out after their answers: let them finish before the database closes.
     server.close(() => {
-      db.destroy().then(
+      auth.settled().then(() => db.destroy()).then(
         () => {
           console.log('demo: stopped');
           process.exit(0);

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { argon2Hasher, memoryMailer, type MemoryMailer } from '@gatehouse/core';
+import { argon2Hasher, memoryMailer, type Auth, type MemoryMailer } from '@gatehouse/core';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,19 +10,21 @@ import type { AppDatabase } from './orders.js';
 
 let db: Kysely<AppDatabase>;
 let mailer: MemoryMailer;
+let auth: Auth;
 let server: Server;
 let base: string;
 
 beforeAll(async () => {
   db = new Kysely<AppDatabase>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
   mailer = memoryMailer();
-  const { app } = await createApp({
+  let app;
+  ({ app, auth } = await createApp({
     db,
     secret: 'test-secret-of-at-least-32-bytes-long!',
     appUrl: 'http://localhost:3000',
     mailer,
     hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
-  });
+  }));
   server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -46,8 +48,8 @@ async function call(method: string, path: string, init: { body?: unknown; token?
 /** Registers, follows the emailed verification link, logs in; returns the access token. */
 async function signUp(email: string, password: string): Promise<string> {
   expect((await call('POST', '/auth/register', { body: { email, password, firstName: 'Ada' } })).status).toBe(201);
-  // Mail goes out after the answer; give it a turn of the event loop.
-  await new Promise((resolve) => setImmediate(resolve));
+  // Mail goes out after the answer: wait for it.
+  await auth.settled();
   const link = /https?:\/\/\S+/.exec(mailer.lastTo(email)?.text ?? '')?.[0];
   expect(link).toMatch(/^http:\/\/localhost:3000\/auth\/verify-email\//);
   // The emailed link is served by Gatehouse's GET /auth/verify-email/:token.

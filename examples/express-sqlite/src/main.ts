@@ -15,7 +15,7 @@ if (process.env.GATEHOUSE_SECRET === undefined) console.warn('GATEHOUSE_SECRET i
 
 mkdirSync(dirname(file), { recursive: true });
 const db = new Kysely<AppDatabase>({ dialect: new SqliteDialect({ database: new Database(file) }) });
-const { app } = await createApp({
+const { app, auth } = await createApp({
   db,
   secret,
   appUrl: process.env.APP_URL ?? `http://localhost:${port}`,
@@ -27,7 +27,8 @@ const server = app.listen(port, () => {
 });
 
 function shutdown(): void {
-  server.close(() => void db.destroy());
+  // Reset and verification emails go out after their answers: let them finish before the database closes.
+  server.close(() => void auth.settled().then(() => db.destroy()));
 }
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
-import { argon2Hasher, memoryMailer, type MemoryMailer } from '@gatehouse/core';
+import { argon2Hasher, memoryMailer, type Auth, type MemoryMailer } from '@gatehouse/core';
 import type { FastifyInstance } from 'fastify';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -24,6 +24,7 @@ async function admin(sql: string): Promise<void> {
 let db: Kysely<any>;
 let app: FastifyInstance;
 let mailer: MemoryMailer;
+let auth: Auth;
 
 beforeAll(async () => {
   await admin(`create database "${name}"`);
@@ -31,7 +32,7 @@ beforeAll(async () => {
   url.pathname = `/${name}`;
   db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.href, max: 4 }) }) });
   mailer = memoryMailer();
-  ({ app } = await createApp({
+  ({ app, auth } = await createApp({
     db,
     secret: 'test-secret-of-at-least-32-bytes-long!',
     appUrl: 'http://localhost:3000',
@@ -82,7 +83,8 @@ describe('fastify-postgres example', () => {
 
     expect((await call('POST', '/auth/login', { body: { email, password } })).status).toBe(403);
 
-    await new Promise((resolve) => setImmediate(resolve));
+    // Mail goes out after the answer: wait for it.
+    await auth.settled();
     const link = /https?:\/\/\S+/.exec(mailer.lastTo(email)?.text ?? '')?.[0] ?? '';
     const token = decodeURIComponent(new URL(link).pathname.split('/').pop() ?? '');
     expect((await call('POST', '/auth/verify-email', { body: { token } })).status).toBe(200);

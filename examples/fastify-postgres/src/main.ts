@@ -12,7 +12,7 @@ const secret = process.env.GATEHOUSE_SECRET ?? 'dev-only-secret-change-me-012345
 if (process.env.GATEHOUSE_SECRET === undefined) console.warn('GATEHOUSE_SECRET is not set: using a development secret.');
 
 const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl }) }) });
-const { app } = await createApp({
+const { app, auth } = await createApp({
   db,
   secret,
   appUrl: process.env.APP_URL ?? `http://localhost:${port}`,
@@ -20,6 +20,8 @@ const { app } = await createApp({
   logger: true,
 });
 app.addHook('onClose', async () => {
+  // Reset and verification emails go out after their answers: let them finish before the pool closes.
+  await auth.settled();
   await db.destroy();
 });
 

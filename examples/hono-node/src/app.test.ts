@@ -24,7 +24,8 @@ function setup() {
   }
   async function signUp(email: string, password: string): Promise<string> {
     expect((await call('POST', '/auth/register', { body: { email, password } })).status).toBe(201);
-    await new Promise((resolve) => setImmediate(resolve));
+    // Mail goes out after the answer: wait for it.
+    await auth.settled();
     const link = /https?:\/\/\S+/.exec(mailer.lastTo(email)?.text ?? '')?.[0] ?? '';
     expect((await call('GET', new URL(link).pathname)).status).toBe(200);
     const login = await call('POST', '/auth/login', { body: { email, password } });

@@ -13,7 +13,8 @@ import { register, type RegisterInput, type RegisterResult } from './flows/regis
 import { listSessions, revokeSession, type ListSessionsInput, type RevokeSessionInput, type SessionInfo } from './flows/sessions.js';
 import { verifyEmail, type VerifyEmailInput, type VerifyEmailResult } from './flows/verify-email.js';
 import { resendVerification, type ResendVerificationInput } from './flows/resend-verification.js';
-import { confirmPasswordReset, requestPasswordReset, type ConfirmPasswordResetInput, type RequestPasswordResetInput } from './flows/password-reset.js';
+import { confirmPasswordReset, type ConfirmPasswordResetInput } from './flows/password-reset.js';
+import { requestPasswordReset, type RequestPasswordResetInput } from './flows/request-password-reset.js';
 import { changePassword, type ChangePasswordInput } from './flows/change-password.js';
 import {
   confirmEmailChange,
@@ -23,6 +24,7 @@ import {
   type RequestEmailChangeInput,
 } from './flows/change-email.js';
 import { cryptoRandom, randomToken } from './lib/crypto.js';
+import { backgroundWork } from './lib/background-work.js';
 import { guardPort } from './lib/guard-port.js';
 import type { AuthUser } from './lib/users.js';
 import { memoryRateLimitStore } from './memory/memory-rate-limit-store.js';
@@ -32,7 +34,8 @@ import type { Logger } from './ports/logger.js';
 import type { RequestMeta } from './context.js';
 import type { ProfileSchema, defaultProfileSchema } from './profile.js';
 import { accessTokenCodec } from './tokens/access-token.js';
-import { resolveKeys } from './tokens/signing-keys.js';
+import { resolveKeys, type ResolvedKey } from './tokens/signing-keys.js';
+import { deriveRotationSecret } from './lib/sessions.js';
 
 /** The flows of one Gatehouse instance, bound to its config and ports. */
 export interface Auth<P = Record<string, unknown>> {
@@ -78,6 +81,31 @@ export interface Auth<P = Record<string, unknown>> {
   confirmEmailChange(input: ConfirmEmailChangeInput): Promise<ConfirmEmailChangeResult<P>>;
   /** The public keys as a JWKS document (empty with an HS256 secret). */
   jwks(): { keys: Record<string, unknown>[] };
+  /**
+   * Resolves once the work this instance runs after its answers has finished: the emails of
+   * `requestPasswordReset`, `resendVerification` and `register`, whose tokens are issued and
+   * sent only after the answer, so that its timing cannot tell whether an account exists. Work
+   * started while waiting is waited for too. Never rejects: a failure there has already been
+   * logged and reported as a `mail.failed` event. Every store and mailer call in it is bounded
+   * by `storeTimeout` and `mailTimeout`.
+   *
+   * Await it in tests before reading a mailbox, and on shutdown before closing the store.
+   *
+   * @example
+   * ```ts
+   * await auth.requestPasswordReset({ email: 'ada@example.com' });
+   * await auth.settled(); // the reset link has reached the mailer, or its failure was reported
+   *
+   * // Graceful shutdown: stop taking requests, let the pending emails go, then close the pool.
+   * process.once('SIGTERM', () => {
+   *   server.close(async () => {
+   *     await auth.settled();
+   *     await db.destroy();
+   *   });
+   * });
+   * ```
+   */
+  settled(): Promise<void>;
   /** The context the flows run over, for adapters and for calling flow functions directly. */
   readonly context: AuthContext;
   /** The validated config with its defaults. */
@@ -85,6 +113,15 @@ export interface Auth<P = Record<string, unknown>> {
 }
 
 const silentLogger: Logger = { warn() {}, error() {} };
+
+/** The secret material refresh-token successors are derived from: the explicit one, else the signing key. */
+function rotationMaterial(explicit: string | Uint8Array | undefined, keys: readonly ResolvedKey[]): Uint8Array {
+  if (explicit !== undefined) return typeof explicit === 'string' ? new TextEncoder().encode(explicit) : explicit;
+  const signing = keys.find((key) => key.signingKey !== null)?.signingKey;
+  if (signing instanceof Uint8Array) return signing;
+  if (signing) return new Uint8Array(signing.export({ format: 'der', type: 'pkcs8' }));
+  throw new TypeError('Invalid Gatehouse config:\n  - keys: at least one key needs a privateKey to sign tokens.');
+}
 
 /**
  * Creates a Gatehouse instance: validates the config once and binds every flow to it.
@@ -112,17 +149,19 @@ export function createAuth<S extends ProfileSchema = typeof defaultProfileSchema
   const random = parsed.random ?? cryptoRandom();
   const hasher = guardPort(parsed.hasher ?? argon2Hasher(), 'hasher', logger);
   let dummy: Promise<string> | undefined;
+  const background = backgroundWork(logger);
 
   const context: AuthContext = {
     store: guardPort(parsed.store, 'store', logger, { timeoutMs: parsed.storeTimeout * 1000 }),
     mailer: parsed.mailer ?? null,
-    rateLimitStore: guardPort(parsed.rateLimitStore ?? memoryRateLimitStore(), 'rateLimitStore', logger, { timeoutMs: parsed.storeTimeout * 1000 }),
+    rateLimitStore: guardPort(parsed.rateLimitStore ?? memoryRateLimitStore({ logger }), 'rateLimitStore', logger, { timeoutMs: parsed.storeTimeout * 1000 }),
     clock: parsed.clock ?? systemClock(),
     hasher,
     random,
     logger,
     config: resolved,
     accessTokens: accessTokenCodec({ keys, ...resolved.accessToken }),
+    rotationSecret: deriveRotationSecret(rotationMaterial(parsed.session.rotationSecret, keys)),
     emit(event: AuthEvent): void {
       if (!onEvent) return;
       try {
@@ -139,6 +178,7 @@ export function createAuth<S extends ProfileSchema = typeof defaultProfileSchema
       });
       return dummy;
     },
+    defer: background.defer,
   };
 
   type P = z.output<S>;
@@ -164,6 +204,7 @@ export function createAuth<S extends ProfileSchema = typeof defaultProfileSchema
     requestEmailChange: (input) => requestEmailChange(context, input),
     confirmEmailChange: (input) => confirmEmailChange(context, input) as Promise<ConfirmEmailChangeResult<P>>,
     jwks: () => context.accessTokens.jwks(),
+    settled: background.settled,
     context,
     config: resolved,
   };

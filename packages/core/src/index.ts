@@ -1,7 +1,9 @@
 export { createAuth } from './create-auth.js';
 export type { Auth } from './create-auth.js';
-export type { AuthConfig, EmailVerificationOptions, PasswordResetOptions, ResolvedConfig, SigningKey } from './config.js';
-export type { EmailChangeOptions } from './config.js';
+export type { AuthConfig, ResolvedConfig, SigningKey } from './config.js';
+export type { EmailChangeOptions, EmailVerificationOptions, PasswordResetOptions } from './mail/emailed-token-options.js';
+export type { SessionOptions } from './sessions/options.js';
+export type { AccessTokenOptions } from './tokens/options.js';
 export type { AuthContext, RequestMeta } from './context.js';
 
 export { AuthError, AUTH_ERROR_CODES, isAuthError } from './errors.js';

@@ -56,18 +56,18 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** The token of the newest emailed link to `to` (`?token=` or the last path segment). */
-async function mailedToken(mailer: MemoryMailer, to: string): Promise<string> {
-  await settle();
-  const link = /https?:\/\/\S+/.exec(mailer.lastTo(to)?.text ?? '')?.[0];
+/** The token of the newest emailed link to `to` (`?token=` or the last path segment), once the emails sent after the answers are out. */
+async function mailedToken(race: Pick<Race, 'auth' | 'mailer'>, to: string): Promise<string> {
+  await race.auth.settled();
+  const link = /https?:\/\/\S+/.exec(race.mailer.lastTo(to)?.text ?? '')?.[0];
   if (!link) throw new Error(`no link mailed to ${to}`);
   const url = new URL(link);
   return url.searchParams.get('token') ?? decodeURIComponent(url.pathname.split('/').pop() ?? '');
 }
 
-async function mailedCode(mailer: MemoryMailer, to: string): Promise<string> {
-  await settle();
-  const code = /^([A-Z0-9]{6})$/m.exec(mailer.lastTo(to)?.text ?? '')?.[1];
+async function mailedCode(race: Pick<Race, 'auth' | 'mailer'>, to: string): Promise<string> {
+  await race.auth.settled();
+  const code = /^([A-Z0-9]{6})$/m.exec(race.mailer.lastTo(to)?.text ?? '')?.[1];
   if (!code) throw new Error(`no code mailed to ${to}`);
   return code;
 }
@@ -106,6 +106,9 @@ function describeRaces(kind: Kind): void {
     return database?.db ?? null;
   }
 
+  /** Every Gatehouse made for this store, so their work after the answers can finish before the database goes. */
+  const made: Auth[] = [];
+
   function race(config: Partial<AuthConfig> = {}): Race {
     const clock = fakeClock(START);
     const mailer = memoryMailer({ now: () => clock.now() });
@@ -126,6 +129,7 @@ function describeRaces(kind: Kind): void {
       emailVerification: { requiredForLogin: false },
       ...config,
     } as AuthConfig) as Auth;
+    made.push(auth);
     return { auth, clock, mailer, events, logged, rotations };
   }
 
@@ -140,6 +144,7 @@ function describeRaces(kind: Kind): void {
       await migrateToLatest(database.db);
     });
     afterAll(async () => {
+      await Promise.all(made.map((auth) => auth.settled()));
       await database?.destroy();
     });
 
@@ -182,7 +187,7 @@ function describeRaces(kind: Kind): void {
       const email = uniqueEmail();
       await t.auth.register({ email, password: PASSWORD });
       await t.auth.requestPasswordReset({ email });
-      const token = await mailedToken(t.mailer, email);
+      const token = await mailedToken(t, email);
       const passwords = Array.from({ length: N }, (_, index) => `Reset-Password-${index}x`);
       const settled = await Promise.allSettled(passwords.map((password) => t.auth.confirmPasswordReset({ token, password })));
       const winners = settled.flatMap((result, index) => (result.status === 'fulfilled' ? [index] : []));
@@ -203,7 +208,7 @@ function describeRaces(kind: Kind): void {
       const t = race({ emailVerification: { method: 'code', requiredForLogin: true, autoLoginOnVerify: true } });
       const email = uniqueEmail();
       const { user } = await t.auth.register({ email, password: PASSWORD });
-      const code = await mailedCode(t.mailer, email);
+      const code = await mailedCode(t, email);
       const { values, codes } = await outcomes(Array.from({ length: N }, () => t.auth.verifyEmail({ email, code })));
       expect(values).toHaveLength(1);
       expect(values[0]?.tokens).not.toBeNull();
@@ -218,7 +223,7 @@ function describeRaces(kind: Kind): void {
       const t = race({ emailVerification: { method: 'link', requiredForLogin: true, autoLoginOnVerify: true } });
       const email = uniqueEmail();
       const { user } = await t.auth.register({ email, password: PASSWORD });
-      const token = await mailedToken(t.mailer, email);
+      const token = await mailedToken(t, email);
       const { values, codes } = await outcomes(Array.from({ length: N }, () => t.auth.verifyEmail({ token })));
       // A link opened again answers success without tokens (mail scanners open links first):
       // the one that verified is the one with tokens.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, caught, registeredUser, testAuth, type TestAuth } from '../lib/test-fixtures.js';
-import { codeIn, linkIn, mailTo, mailsTo, settle, tokenIn, wrongCode } from '../mail/test-fixtures.js';
+import { codeIn, linkIn, mailTo, mailsTo, tokenIn, wrongCode } from '../mail/test-fixtures.js';
 
 const HOUR = 3_600_000;
 
@@ -13,7 +13,7 @@ describe('requestEmailChange', () => {
   it('sends a link to the new address and a notice to the old one, and changes nothing yet', async () => {
     const t = testAuth();
     const { userId } = await registeredUser(t);
-    await settle();
+    await t.auth.settled();
     t.mailer.clear();
     await t.auth.requestEmailChange({ userId, password: PASSWORD, newEmail: ' Ada@New.Example ' });
     const message = await mailTo(t, 'ada@new.example');

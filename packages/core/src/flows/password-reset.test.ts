@@ -3,7 +3,8 @@ import { createAuth } from '../create-auth.js';
 import { memoryMailer } from '../memory/memory-mailer.js';
 import { memoryStore } from '../memory/memory-store.js';
 import { PASSWORD, TEST_SECRET, caught, registeredUser, testAuth, type TestAuth } from '../lib/test-fixtures.js';
-import { countingStore, linkIn, mailTo, mailsTo, settle, tokenIn } from '../mail/test-fixtures.js';
+import { countingStore, failingTokenWrites, linkIn, mailTo, mailsTo, recordingLogger, tokenIn } from '../mail/test-fixtures.js';
+import type { Mailer } from '../ports/mailer.js';
 
 const HOUR = 3_600_000;
 const NEW_PASSWORD = 'Brand-New-Secret-77';
@@ -51,17 +52,23 @@ describe('requestPasswordReset', () => {
     const store = countingStore(testAuth().store);
     const t = testAuth({ store });
     await registeredUser(t);
-    await settle();
+    await t.auth.settled();
     t.mailer.clear();
     const work: { result: unknown; hasher: number; store: number }[] = [];
+    const tokensIssued: number[] = [];
     for (const email of ['ada@example.com', 'nobody@example.com']) {
       const hasher = t.hasher.calls.hash + t.hasher.calls.verify;
       const before = store.total();
       const result = await t.auth.requestPasswordReset({ email });
       work.push({ result, hasher: t.hasher.calls.hash + t.hasher.calls.verify - hasher, store: store.total() - before });
+      const issued = store.calls['createOneTimeToken'] ?? 0;
+      await t.auth.settled();
+      tokensIssued.push((store.calls['createOneTimeToken'] ?? 0) - issued);
     }
     expect(work[0]).toEqual(work[1]);
-    expect(work[0]).toEqual({ result: undefined, hasher: 0, store: 2 });
+    // The lookup only: the owner's token is issued after the answer.
+    expect(work[0]).toEqual({ result: undefined, hasher: 0, store: 1 });
+    expect(tokensIssued).toEqual([1, 0]);
     expect((await mailsTo(t, 'ada@example.com')).length).toBe(1);
     expect(t.mailer.messages).toHaveLength(1);
   });
@@ -79,7 +86,7 @@ describe('requestPasswordReset', () => {
     const t = testAuth();
     const { userId } = await registeredUser(t);
     await t.auth.setUserStatus({ userId, status: 'disabled' });
-    await settle();
+    await t.auth.settled();
     t.mailer.clear();
     await expect(t.auth.requestPasswordReset({ email: 'ada@example.com' })).resolves.toBeUndefined();
     expect(await mailsTo(t, 'ada@example.com')).toHaveLength(0);
@@ -88,7 +95,7 @@ describe('requestPasswordReset', () => {
   it('refuses requests over 3 an hour per address, the same way for unknown addresses', async () => {
     const t = testAuth();
     await registeredUser(t);
-    await settle();
+    await t.auth.settled();
     t.mailer.clear();
     for (let index = 0; index < 3; index += 1) await expect(t.auth.requestPasswordReset({ email: 'ada@example.com' })).resolves.toBeUndefined();
     for (let index = 0; index < 2; index += 1) {
@@ -114,6 +121,62 @@ describe('requestPasswordReset', () => {
     const second = await resetToken(t);
     expect((await caught(t.auth.confirmPasswordReset({ token: first, password: NEW_PASSWORD }))).code).toBe('TOKEN_INVALID');
     await expect(t.auth.confirmPasswordReset({ token: second, password: NEW_PASSWORD })).resolves.toBeUndefined();
+  });
+
+  // The bug: the token was written (a transaction) before the answer, for accounts only, so an
+  // answer for an account took measurably longer (see http/enumeration-timing.test.ts).
+  it('issues the token and sends the email after the answer; auth.settled() resolves once the email is sent', async () => {
+    const sent: string[] = [];
+    const slowMailer: Mailer = {
+      async send(message) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        sent.push(message.to);
+      },
+    };
+    const t = testAuth({ mailer: slowMailer });
+    const { userId } = await registeredUser(t);
+    await t.auth.settled();
+    sent.length = 0;
+    await t.auth.requestPasswordReset({ email: 'ada@example.com' });
+    expect(await t.store.findActiveOneTimeToken(userId, 'password-reset', t.clock.now())).toBeNull();
+    expect(sent).toEqual([]);
+    await t.auth.settled();
+    expect(await t.store.findActiveOneTimeToken(userId, 'password-reset', t.clock.now())).not.toBeNull();
+    expect(sent).toEqual(['ada@example.com']);
+  });
+
+  it('a reset request for an account still ends in a working reset link', async () => {
+    const t = testAuth();
+    await registeredUser(t);
+    await t.auth.requestPasswordReset({ email: 'ada@example.com' });
+    const token = tokenIn(await mailTo(t, 'ada@example.com'));
+    await expect(t.auth.confirmPasswordReset({ token, password: NEW_PASSWORD })).resolves.toBeUndefined();
+    await expect(t.auth.login({ email: 'ada@example.com', password: NEW_PASSWORD })).resolves.toBeDefined();
+  });
+
+  it('a store failing while the token is issued is logged and reported as mail.failed, never thrown to the caller', async () => {
+    let failing = false;
+    const logger = recordingLogger();
+    const t = testAuth({ store: failingTokenWrites(testAuth().store, () => failing), logger });
+    const { userId } = await registeredUser(t);
+    await t.auth.settled();
+    t.events.length = 0;
+    logger.entries.length = 0;
+    t.mailer.clear();
+
+    failing = true;
+    await expect(t.auth.requestPasswordReset({ email: 'ada@example.com' })).resolves.toBeUndefined();
+    await t.auth.settled();
+    expect(t.events).toContainEqual(expect.objectContaining({ type: 'mail.failed', template: 'passwordReset', userId }));
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'gatehouse: sending email failed', details: expect.objectContaining({ template: 'passwordReset', userId }) }),
+    );
+    expect(t.mailer.messages).toHaveLength(0);
+
+    // The store is back: the next request sends a working link.
+    failing = false;
+    const token = await resetToken(t);
+    await expect(t.auth.confirmPasswordReset({ token, password: NEW_PASSWORD })).resolves.toBeUndefined();
   });
 });
 
@@ -215,7 +278,17 @@ describe('confirmPasswordReset', () => {
     const t = testAuth();
     const { userId } = await registeredUser(t);
     const token = await resetToken(t);
-    await t.auth.setUserStatus({ userId, status: 'disabled' });
+    // Disabled behind Gatehouse's back (an admin script writing the row): the account is refused.
+    await t.store.updateUser(userId, { status: 'disabled', updatedAt: t.clock.now() });
     expect((await caught(t.auth.confirmPasswordReset({ token, password: NEW_PASSWORD }))).code).toBe('ACCOUNT_DISABLED');
+  });
+
+  it('a disable voids an outstanding reset link for good, even once the account is enabled again', async () => {
+    const t = testAuth();
+    const { userId } = await registeredUser(t);
+    const token = await resetToken(t);
+    await t.auth.setUserStatus({ userId, status: 'disabled' });
+    await t.auth.setUserStatus({ userId, status: 'active' });
+    expect((await caught(t.auth.confirmPasswordReset({ token, password: NEW_PASSWORD }))).code).toBe('TOKEN_INVALID');
   });
 });

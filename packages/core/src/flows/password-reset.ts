@@ -1,24 +1,16 @@
 import { z } from 'zod';
 import type { AuthContext, RequestMeta } from '../context.js';
-import { AuthError } from '../errors.js';
+import { AuthError, isAuthError } from '../errors.js';
 import { sha256 } from '../lib/crypto.js';
-import { commitNewPassword } from '../lib/commit-password.js';
-import { issueLinkToken, tokenStoreDecoy } from '../lib/one-time-tokens.js';
+import { commitNewPassword, type CommittedPassword } from '../lib/commit-password.js';
 import { profileWords } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
-import { deliver } from '../mail/deliver.js';
-import { queryLink } from '../mail/links.js';
 import { notifyPasswordChanged } from '../mail/notices.js';
 import { checkPassword } from '../password/policy.js';
 import type { OneTimeTokenPurpose, UserPatch, UserRecord } from '../ports/store.js';
-import { emailSchema, passwordInputSchema, tokenInputSchema } from '../schemas.js';
-import { clearLockout, limit } from '../rate-limit/limiter.js';
+import { passwordInputSchema, tokenInputSchema } from '../schemas.js';
+import { clearLockout } from '../rate-limit/limiter.js';
 import { addressCheckPurposes } from './send-verification.js';
-
-/** Input of {@link requestPasswordReset}. */
-export interface RequestPasswordResetInput extends RequestMeta {
-  email: string;
-}
 
 /** Input of {@link confirmPasswordReset}. */
 export interface ConfirmPasswordResetInput extends RequestMeta {
@@ -28,58 +20,10 @@ export interface ConfirmPasswordResetInput extends RequestMeta {
   password: string;
 }
 
-/** Schema of {@link RequestPasswordResetInput}'s body fields. */
-export const requestPasswordResetSchema = z.object({ email: emailSchema });
 /** Schema of {@link ConfirmPasswordResetInput}'s body fields. */
 export const confirmPasswordResetSchema = z.object({ token: tokenInputSchema, password: passwordInputSchema });
 
 const PURPOSE: OneTimeTokenPurpose = 'password-reset';
-
-/**
- * Emails a single-use password-reset link (`appUrl` + `passwordReset.linkPath` + `?token=`)
- * to the address, when it has an enabled account. The previous reset link stops working.
- *
- * Answers the same way, with the same store work, whether or not the address has an account;
- * the email is sent without waiting for the mailer, so its latency or failure cannot tell
- * either. Never locks or changes the account. Requests over the `passwordReset` rate limit
- * (per address, default 3 an hour, counted whether or not the address has an account) are
- * refused with `RATE_LIMITED`.
- *
- * @throws AuthError `VALIDATION_FAILED` for a malformed address; `RATE_LIMITED`; `SERVICE_UNAVAILABLE` when a store is down.
- * @example
- * ```ts
- * await auth.requestPasswordReset({ email: 'ada@example.com', ip: req.ip });
- * // Always answer "if the address has an account, we sent a link".
- * ```
- */
-export async function requestPasswordReset(ctx: AuthContext, input: RequestPasswordResetInput): Promise<void> {
-  const { email } = parseInput(requestPasswordResetSchema, input);
-  const now = ctx.clock.now();
-  // Keyed by the address whether or not it has an account, so a 429 tells nothing about it.
-  await limit(ctx, 'passwordReset', email, now);
-  const user = await ctx.store.findUserByEmail(email);
-  if (!user || user.status === 'disabled') {
-    await tokenStoreDecoy(ctx);
-    ctx.emit({ type: 'password.reset_requested', at: now, ip: input.ip });
-    return;
-  }
-  const ttl = ctx.config.passwordReset.ttl;
-  const token = await issueLinkToken(ctx, { userId: user.id, purpose: PURPOSE, ttl, now, data: user.email });
-  ctx.emit({ type: 'password.reset_requested', userId: user.id, at: now, ip: input.ip });
-  void deliver(ctx, {
-    template: 'passwordReset',
-    to: user.email,
-    userId: user.id,
-    render: () =>
-      ctx.config.emails.passwordReset({
-        appName: ctx.config.appName,
-        email: user.email,
-        // Built from `appUrl` only, never from the request: see mail/links.ts.
-        link: queryLink(ctx, ctx.config.passwordReset.linkPath, token),
-        ttl,
-      }),
-  });
-}
 
 /**
  * Sets a new password with a reset token. The token works once; every session and refresh
@@ -120,28 +64,43 @@ export async function confirmPasswordReset(ctx: AuthContext, input: ConfirmPassw
   const claimed = await claimToken(ctx, hash, now);
   if (!claimed) throw new AuthError('TOKEN_INVALID');
 
-  const patch: UserPatch & { passwordHash: string } = { passwordHash, updatedAt: now };
-  const verifies = user.emailVerifiedAt === null;
-  if (verifies) patch.emailVerifiedAt = now;
-  if (verifies && user.status === 'pending') patch.status = 'active';
   const notify = (changed: UserRecord): Promise<void> => notifyPasswordChanged(ctx, { user: changed, reason: 'reset', at: now });
-  let committed: { user: UserRecord; count: number };
+  let committed: CommittedPassword;
   try {
-    committed = await commitNewPassword(ctx, { user, patch, reason: 'password_reset', now, notify });
+    committed = await commitNewPassword(ctx, {
+      user,
+      // A reset proves control of the address: an unverified one becomes verified. Never
+      // re-activates a disabled account: the status written is the one judged, or active for pending.
+      patch: (current) => {
+        const patch: UserPatch & { passwordHash: string } = { passwordHash, updatedAt: now };
+        if (current.emailVerifiedAt === null) patch.emailVerifiedAt = now;
+        if (current.emailVerifiedAt === null && current.status === 'pending') patch.status = 'active';
+        return patch;
+      },
+      admit: (current) => {
+        if (!current || (found.data !== null && found.data !== current.email)) throw new AuthError('TOKEN_INVALID');
+        if (current.status === 'disabled') throw new AuthError('ACCOUNT_DISABLED');
+        return current;
+      },
+      change: 'password_reset',
+      now,
+      ip: input.ip,
+      notify,
+    });
   } catch (error) {
-    // Nothing lost: unless the new password made it in, the token is given back for a retry.
-    const stored = await ctx.store.findUserById(user.id).catch(() => null);
-    if (stored?.passwordHash !== passwordHash) await ctx.store.releaseOneTimeToken(hash, now).catch(() => false);
+    // Nothing lost: unless the new password made it in, the token is given back for a retry;
+    // but never when the account changed under the reset (a disable, a new address): the
+    // lifecycle voided every token then, and this one must stay void with them.
+    const refused = isAuthError(error, 'ACCOUNT_DISABLED') || isAuthError(error, 'TOKEN_INVALID');
+    const stored = refused ? null : await ctx.store.findUserById(user.id).catch(() => null);
+    if (!refused && stored?.passwordHash !== passwordHash) await ctx.store.releaseOneTimeToken(hash, now).catch(() => false);
     throw error;
   }
-  const { user: updated, count } = committed;
+  const { user: updated, before } = committed;
 
-  if (verifies) ctx.emit({ type: 'email.verified', userId: user.id, at: now, ip: input.ip });
+  if (before.emailVerifiedAt === null) ctx.emit({ type: 'email.verified', userId: user.id, at: now, ip: input.ip });
   ctx.emit({ type: 'password.reset', userId: user.id, at: now, ip: input.ip });
-  ctx.emit({ type: 'session.ended', userId: user.id, sessionId: null, reason: 'password_reset', count, at: now, ip: input.ip });
   await notify(updated);
-  const verification = addressCheckPurposes('verification');
-  await ctx.store.voidOneTimeTokens(user.id, verifies ? [PURPOSE, verification.link, verification.code] : [PURPOSE], now);
   // A lockout must never keep the owner out once they have proved control of the address.
   await clearLockout(ctx, updated.email);
 }

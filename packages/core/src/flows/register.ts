@@ -76,7 +76,9 @@ export async function register(ctx: AuthContext, input: RegisterInput): Promise<
   }
 
   ctx.emit({ type: 'user.registered', userId: user.id, at: now, ip: input.ip });
-  await sendVerification(ctx, user, now);
+  // After the answer: the token writes are work an existing address (which gets a notice,
+  // also after the answer) does not do, and would tell the two apart.
+  sendVerification(ctx, user, now);
   const tokens = verificationRequired ? null : await startSession(ctx, user, input, now);
   if (tokens) await ctx.store.updateUser(user.id, { lastLoginAt: now, updatedAt: now });
   return { user: toAuthUser(tokens ? { ...user, lastLoginAt: now } : user), tokens, verificationRequired };
@@ -87,7 +89,7 @@ async function answerForExisting(ctx: AuthContext, existing: UserRecord | null, 
   const now = lookalike.createdAt;
   if (existing) {
     ctx.emit({ type: 'user.register_existing', userId: existing.id, at: now, ip: meta.ip });
-    await notifyExistingAccount(ctx, existing);
+    notifyExistingAccount(ctx, existing);
   }
   return { user: toAuthUser(lookalike), tokens: null, verificationRequired: true };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, caught, testAuth } from '../lib/test-fixtures.js';
-import { codeIn, countingStore, failingMailer, mailTo, mailsTo, settle, tokenIn } from '../mail/test-fixtures.js';
+import { codeIn, countingStore, failingMailer, failingTokenWrites, mailTo, mailsTo, recordingLogger, tokenIn } from '../mail/test-fixtures.js';
 
 const HOUR = 3_600_000;
 
@@ -36,19 +36,24 @@ describe('resendVerification', () => {
     await t.auth.verifyEmail({ token: tokenIn(await mailTo(t, 'verified@example.com')) });
     const disabled = await t.auth.register({ email: 'disabled@example.com', password: PASSWORD });
     await t.auth.setUserStatus({ userId: disabled.user.id, status: 'disabled' });
-    await settle();
+    await t.auth.settled();
     t.mailer.clear();
 
     const work: { result: unknown; hasher: number; store: number }[] = [];
+    const tokensIssued: number[] = [];
     for (const email of ['pending@example.com', 'nobody@example.com', 'verified@example.com', 'disabled@example.com']) {
       const hasher = t.hasher.calls.hash + t.hasher.calls.verify;
       const before = store.total();
       const result = await t.auth.resendVerification({ email });
       work.push({ result, hasher: t.hasher.calls.hash + t.hasher.calls.verify - hasher, store: store.total() - before });
+      const issued = store.calls['createOneTimeToken'] ?? 0;
+      await t.auth.settled();
+      tokensIssued.push((store.calls['createOneTimeToken'] ?? 0) - issued);
     }
     expect(new Set(work.map((w) => JSON.stringify(w))).size).toBe(1);
-    expect(work[0]).toEqual({ result: undefined, hasher: 0, store: 2 });
-    await settle();
+    // The lookup only: the pending account's tokens are issued after the answer.
+    expect(work[0]).toEqual({ result: undefined, hasher: 0, store: 1 });
+    expect(tokensIssued).toEqual([1, 0, 0, 0]);
     expect(t.mailer.messages.map((m) => m.to)).toEqual(['pending@example.com']);
     expect(verified.user.id).toBeTruthy();
   });
@@ -78,12 +83,44 @@ describe('resendVerification', () => {
     const t = testAuth({ mailer });
     await t.auth.register({ email: 'ada@example.com', password: PASSWORD });
     await expect(t.auth.resendVerification({ email: 'ada@example.com' })).resolves.toBeUndefined();
-    await settle();
+    await t.auth.settled();
     expect(mailer.attempts).toBe(2);
     expect(t.events.filter((e) => e.type === 'mail.failed')).toEqual([
       expect.objectContaining({ template: 'verification' }),
       expect.objectContaining({ template: 'verification' }),
     ]);
+  });
+
+  it('issues the tokens after the answer, and a store failing then is logged and reported as mail.failed, never thrown', async () => {
+    let failing = false;
+    const logger = recordingLogger();
+    const t = testAuth({ store: failingTokenWrites(testAuth().store, () => failing), logger });
+    const { user } = await t.auth.register({ email: 'ada@example.com', password: PASSWORD });
+    await t.auth.settled();
+    t.mailer.clear();
+
+    await t.auth.resendVerification({ email: 'ada@example.com' });
+    const before = await t.store.findActiveOneTimeToken(user.id, 'email-verification', t.clock.now());
+    await t.auth.settled();
+    const after = await t.store.findActiveOneTimeToken(user.id, 'email-verification', t.clock.now());
+    // Still the registration's token when the answer came; the new one only after it.
+    expect(before).not.toBeNull();
+    expect(after).not.toBeNull();
+    expect(after?.id).not.toBe(before?.id);
+
+    failing = true;
+    await expect(t.auth.resendVerification({ email: 'ada@example.com' })).resolves.toBeUndefined();
+    await t.auth.settled();
+    expect(t.events).toContainEqual(expect.objectContaining({ type: 'mail.failed', template: 'verification', userId: user.id }));
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'gatehouse: sending email failed', details: expect.objectContaining({ template: 'verification', userId: user.id }) }),
+    );
+    expect(await mailsTo(t, 'ada@example.com')).toHaveLength(1);
+
+    // The store is back: the next resend sends a working link.
+    failing = false;
+    await t.auth.resendVerification({ email: 'ada@example.com' });
+    await expect(t.auth.verifyEmail({ token: tokenIn(await mailTo(t, 'ada@example.com')) })).resolves.toMatchObject({ user: { emailVerified: true } });
   });
 
   it('refuses a malformed address', async () => {

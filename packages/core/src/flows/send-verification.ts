@@ -25,6 +25,8 @@ export interface IssueAddressCheckInput {
   /** The address the email goes to; stored with the token, which only ever works for it. */
   email: string;
   now: Date;
+  /** What the tokens carry instead of the bare address (an email change binds more to it). */
+  data?: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface IssueAddressCheckInput {
 export async function issueAddressCheck(ctx: AuthContext, input: IssueAddressCheckInput): Promise<VerificationEmailData> {
   const options = ctx.config.emailVerification;
   const purposes = PURPOSES[input.check];
-  const base = { userId: input.userId, now: input.now, data: input.email };
+  const base = { userId: input.userId, now: input.now, data: input.data ?? input.email };
   const token = options.method === 'code' ? null : await issueLinkToken(ctx, { ...base, purpose: purposes.link, ttl: options.linkTtl });
   const code = options.method === 'link' ? null : await issueCode(ctx, { ...base, purpose: purposes.code, ttl: options.codeTtl, attempts: options.codeAttempts });
   const linkPath = input.check === 'verification' ? options.linkPath : ctx.config.emailChange.linkPath;
@@ -50,14 +52,27 @@ export async function issueAddressCheck(ctx: AuthContext, input: IssueAddressChe
 }
 
 /**
- * Issues a verification link and/or code for a user's address and emails them.
+ * Issues a verification link and/or code for a user's address and emails them, after the
+ * caller has answered (`ctx.defer`).
  *
- * The tokens are stored before the email is handed to the mailer, and the send is not
- * awaited: a slow or failing mailer neither delays nor fails registration or resend, and
- * resending later works. Failures are logged and reported as `mail.failed`.
+ * Register and resend answer an address with an account and one without in the same time only
+ * if the token writes, which only an account has, are not part of the answer. A slow or failing
+ * store or mailer then neither delays nor fails them either: the failure is logged and reported
+ * as `mail.failed`, and resending later works.
  */
-export async function sendVerification(ctx: AuthContext, user: UserRecord, now: Date): Promise<void> {
-  const data = await issueAddressCheck(ctx, { check: 'verification', userId: user.id, email: user.email, now });
-  ctx.emit({ type: 'email.verification_sent', userId: user.id, at: now });
-  void deliver(ctx, { template: 'verification', to: user.email, userId: user.id, render: () => ctx.config.emails.verification(data) });
+export function sendVerification(ctx: AuthContext, user: UserRecord, now: Date): void {
+  ctx.defer('verification email', () =>
+    deliver(ctx, {
+      template: 'verification',
+      to: user.email,
+      userId: user.id,
+      // The tokens are issued as part of rendering, so a store failure is reported like any
+      // failed send; and with no mailer configured none is issued that nobody could receive.
+      render: async () => {
+        const data = await issueAddressCheck(ctx, { check: 'verification', userId: user.id, email: user.email, now });
+        ctx.emit({ type: 'email.verification_sent', userId: user.id, at: now });
+        return ctx.config.emails.verification(data);
+      },
+    }),
+  );
 }

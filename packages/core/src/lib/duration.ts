@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** A duration: seconds as a number, or a string such as `'90s'`, `'15m'`, `'24h'`, `'7d'`. */
 export type Duration = number | `${number}${'s' | 'm' | 'h' | 'd'}`;
 
@@ -10,4 +12,21 @@ export function durationSeconds(value: unknown): number | null {
   const match = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value.trim());
   if (!match) return null;
   return Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS];
+}
+
+/** The schema of a {@link Duration} option: it outputs seconds, and refuses more than `max` seconds; `label` names the option in the message. */
+export function duration(label: string, max = Number.POSITIVE_INFINITY): z.ZodType<number, Duration> {
+  // `z.custom<Duration>()` accepts anything (the transform checks it); it only types the input,
+  // so that the options interfaces can be checked against their schemas.
+  return z.custom<Duration>().transform((value, context) => {
+    const seconds = durationSeconds(value);
+    if (seconds === null || seconds > max) {
+      context.addIssue({
+        code: 'custom',
+        message: `${label} must be a number of seconds or a string like '15m', '24h', '7d'${Number.isFinite(max) ? ` (at most ${max} s)` : ''}`,
+      });
+      return z.NEVER;
+    }
+    return seconds;
+  });
 }

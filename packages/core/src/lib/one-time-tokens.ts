@@ -100,14 +100,6 @@ export async function consumeCodeForNobody(ctx: AuthContext, purpose: OneTimeTok
   return { ok: false, reason: 'invalid', record: null };
 }
 
-/**
- * A store round trip standing in for issuing a token, for requests that issue none, so that
- * the answer's timing does not say whether the address has an account.
- */
-export async function tokenStoreDecoy(ctx: AuthContext): Promise<void> {
-  await ctx.store.findOneTimeToken(sha256(randomToken(ctx.random)));
-}
-
 async function explainRefusal(ctx: AuthContext, hash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<ConsumeResult> {
   const found = await ctx.store.findOneTimeToken(hash);
   if (!found || found.purpose !== purpose) return { ok: false, reason: 'invalid', record: null };

@@ -83,6 +83,8 @@ export function testAuth(overrides: Partial<AuthConfig> = {}): TestAuth {
 export async function registeredUser(t: TestAuth, email = 'ada@example.com', password = PASSWORD): Promise<{ userId: string }> {
   const now = t.clock.now();
   const { user } = await t.auth.register({ email, password, profile: { firstName: 'Ada' } });
+  // The verification email goes out after the answer; let it, so it cannot land after the mail a test asks for next.
+  await t.auth.settled();
   // Mark verified directly in the store so login works whatever the verification config.
   await t.store.updateUser(user.id, { emailVerifiedAt: now, status: 'active', updatedAt: now });
   return { userId: user.id };

@@ -202,8 +202,10 @@ describe('state transitions are compare-and-set', () => {
     expect((await caught(t.auth.confirmPasswordReset({ token, password: NEW_PASSWORD }))).code).toBe('ACCOUNT_DISABLED');
     const stored = await t.store.findUserById(userId);
     expect(stored?.status).toBe('disabled');
-    // The token was given back: nothing was changed with it.
-    expect((await t.store.findOneTimeToken(sha256(token)))?.usedAt).toBeNull();
+    // The token is not given back: a disabled account's tokens stay void, even after it is enabled again.
+    expect((await t.store.findOneTimeToken(sha256(token)))?.usedAt).not.toBeNull();
+    await t.auth.setUserStatus({ userId, status: 'active' });
+    expect((await caught(t.auth.confirmPasswordReset({ token, password: NEW_PASSWORD }))).code).toBe('TOKEN_INVALID');
   });
 
   it("a login's rehash never reverts a password reset that landed while it was hashing", async () => {

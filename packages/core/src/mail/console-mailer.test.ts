@@ -1,14 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PASSWORD, testAuth } from '../lib/test-fixtures.js';
 import { consoleMailer } from './console-mailer.js';
-import { settle } from './test-fixtures.js';
 
 describe('consoleMailer', () => {
   it('prints the recipient, the subject and the text part, with the link and the code on their own lines', async () => {
     const output: string[] = [];
     const t = testAuth({ mailer: consoleMailer({ write: (text) => void output.push(text) }), emailVerification: { method: 'both' } });
     await t.auth.register({ email: 'ada@example.com', password: PASSWORD });
-    await settle();
+    await t.auth.settled();
     expect(output).toHaveLength(1);
     const lines = (output[0] ?? '').split('\n');
     expect(lines).toContain('To:      ada@example.com');

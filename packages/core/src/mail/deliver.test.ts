@@ -4,7 +4,7 @@ import type { AuthEvent } from '../events.js';
 import { fakeClock } from '../memory/fake-clock.js';
 import { memoryStore } from '../memory/memory-store.js';
 import { PASSWORD, START, TEST_SECRET, registeredUser, testAuth } from '../lib/test-fixtures.js';
-import { failingMailer, hangingMailer, mailTo, recordingLogger, settle, tokenIn } from './test-fixtures.js';
+import { failingMailer, hangingMailer, mailTo, recordingLogger, tokenIn } from './test-fixtures.js';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -16,7 +16,7 @@ describe('mail delivery', () => {
     const logger = recordingLogger();
     const t = testAuth({ mailer, logger });
     const { user } = await t.auth.register({ email: 'ada@example.com', password: PASSWORD });
-    await settle();
+    await t.auth.settled();
     expect(await t.store.findUserById(user.id)).not.toBeNull();
     expect(t.events).toContainEqual(expect.objectContaining({ type: 'mail.failed', template: 'verification', userId: user.id }));
     expect(logger.entries).toEqual([
@@ -37,7 +37,7 @@ describe('mail delivery', () => {
     await registeredUser(t);
     await expect(t.auth.requestPasswordReset({ email: 'ada@example.com' })).resolves.toBeUndefined();
     await expect(t.auth.requestPasswordReset({ email: 'nobody@example.com' })).resolves.toBeUndefined();
-    await settle();
+    await t.auth.settled();
     expect(t.events.filter((e) => e.type === 'mail.failed').map((e) => e.type === 'mail.failed' && e.template)).toEqual(['verification', 'passwordReset']);
   });
 
@@ -80,7 +80,7 @@ describe('mail delivery', () => {
     });
     await registeredUser(t);
     await expect(t.auth.requestPasswordReset({ email: 'ada@example.com' })).resolves.toBeUndefined();
-    await settle();
+    await t.auth.settled();
     expect(t.events).toContainEqual(expect.objectContaining({ type: 'mail.failed', template: 'passwordReset' }));
   });
 
@@ -96,7 +96,7 @@ describe('mail delivery', () => {
       hasher: { hash: async (p) => `plain:${p}`, verify: async (h, p) => h === `plain:${p}`, needsRehash: () => false },
     });
     await expect(auth.register({ email: 'ada@example.com', password: PASSWORD })).resolves.toBeDefined();
-    await settle();
+    await auth.settled();
     expect(logger.entries).toEqual([expect.objectContaining({ level: 'warn', message: 'gatehouse: no mailer configured; email not sent' })]);
     expect(events.some((e) => e.type === 'mail.failed')).toBe(false);
   });

@@ -5,7 +5,7 @@ import { memoryStore } from '../memory/memory-store.js';
 import { PASSWORD, TEST_SECRET, registeredUser, testAuth } from '../lib/test-fixtures.js';
 import { defaultEmailTemplates, type EmailContent, type EmailTemplates } from './email-templates.js';
 import { formatDuration } from './html.js';
-import { mailTo, settle, tokenIn } from './test-fixtures.js';
+import { mailTo, tokenIn } from './test-fixtures.js';
 
 const at = new Date(Date.UTC(2026, 0, 1, 12));
 const hostile = `<script>alert("x")</script> & 'co'`;
@@ -98,7 +98,7 @@ describe('email templates in config', () => {
     const reset = tokenIn(await mailTo(t, 'ada@example.com'));
     await t.auth.confirmPasswordReset({ token: reset, password: 'Reset-Secret-33' });
     await t.auth.requestEmailChange({ userId: user.id, password: 'Reset-Secret-33', newEmail: 'ada@new.example' });
-    await settle();
+    await t.auth.settled();
     expect(t.mailer.messages.length).toBeGreaterThanOrEqual(7);
     for (const message of t.mailer.messages) {
       for (const secret of [PASSWORD, 'Register-Again-11', 'Changed-Secret-22', 'Reset-Secret-33']) {
@@ -110,7 +110,7 @@ describe('email templates in config', () => {
   it('tells the owner of an address that someone tried to register with it, with the reset page', async () => {
     const t = testAuth();
     await registeredUser(t);
-    await settle();
+    await t.auth.settled();
     t.mailer.clear();
     await t.auth.register({ email: 'ADA@example.com', password: 'Other-Password-9' });
     const message = await mailTo(t, 'ada@example.com');
@@ -123,14 +123,14 @@ describe('email templates in config', () => {
   it('sends at most 3 sign-up-attempt notices an hour to one address, so sign-ups cannot flood an inbox', async () => {
     const t = testAuth();
     await registeredUser(t);
-    await settle();
+    await t.auth.settled();
     t.mailer.clear();
     for (let attempt = 0; attempt < 5; attempt += 1) await t.auth.register({ email: 'ada@example.com', password: 'Other-Password-9' });
-    await settle();
+    await t.auth.settled();
     expect(t.mailer.messages).toHaveLength(3);
     t.clock.advance(3_600_000);
     await t.auth.register({ email: 'ada@example.com', password: 'Other-Password-9' });
-    await settle();
+    await t.auth.settled();
     expect(t.mailer.messages).toHaveLength(4);
   });
 });

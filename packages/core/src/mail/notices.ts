@@ -10,11 +10,12 @@ import { resetPageUrl } from './links.js';
  * change (or void) anything of the account.
  *
  * At most as many notices per address as the `resendVerification` rule allows, so sign-up
- * attempts cannot flood an inbox. Runs in the background, rate-limit check included: the
- * registration answer must take as long as one for a new address.
+ * attempts cannot flood an inbox. Runs after the answer (`ctx.defer`), rate-limit check
+ * included: the registration answer must take as long as one for a new address, even when the
+ * rate-limit store is a synchronous driver.
  */
-export async function notifyExistingAccount(ctx: AuthContext, user: UserRecord): Promise<void> {
-  void notifyInBackground(ctx, user);
+export function notifyExistingAccount(ctx: AuthContext, user: UserRecord): void {
+  ctx.defer('existing-account notice', () => notifyInBackground(ctx, user));
 }
 
 async function notifyInBackground(ctx: AuthContext, user: UserRecord): Promise<void> {

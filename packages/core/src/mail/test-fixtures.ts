@@ -6,24 +6,24 @@ import type { SentMessage } from '../memory/memory-mailer.js';
 import type { TestAuth } from '../lib/test-fixtures.js';
 
 /**
- * Waits until every email a flow started without awaiting has reached the mailer: the
- * memory mailer records a message as soon as `send` is called, within the same macrotask.
+ * Lets one turn of the event loop pass. Not enough to wait for the work flows do after their
+ * answer (it may wait for a store or a mailer): use `t.auth.settled()` for that.
  */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** The newest message to `to`, after background sends have settled; fails the test if there is none. */
+/** The newest message to `to`, after background work has settled; fails the test if there is none. */
 export async function mailTo(t: TestAuth, to: string): Promise<SentMessage> {
-  await settle();
+  await t.auth.settled();
   const message = t.mailer.lastTo(to);
   if (!message) throw new Error(`no email was sent to ${to}`);
   return message;
 }
 
-/** Every message sent to `to`, after background sends have settled. */
+/** Every message sent to `to`, after background work has settled. */
 export async function mailsTo(t: TestAuth, to: string): Promise<SentMessage[]> {
-  await settle();
+  await t.auth.settled();
   return t.mailer.messages.filter((message) => message.to === to);
 }
 
@@ -101,5 +101,19 @@ export function countingStore(inner: Store): Store & { calls: Record<string, num
   return Object.assign(wrapped as unknown as Store, {
     calls,
     total: (): number => Object.values(calls).reduce((sum, count) => sum + count, 0),
+  });
+}
+
+/** Wraps a store so that `createOneTimeToken` rejects, as a driver would, while `failing()` says so. */
+export function failingTokenWrites(inner: Store, failing: () => boolean): Store {
+  return new Proxy(inner, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (property !== 'createOneTimeToken' || typeof value !== 'function') return value;
+      return async (...args: unknown[]): Promise<unknown> => {
+        if (failing()) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+        return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+      };
+    },
   });
 }

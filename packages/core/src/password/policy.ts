@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FieldIssue } from '../errors.js';
 import { isCommonPassword } from './common-passwords.js';
 
@@ -40,6 +41,24 @@ export const DEFAULT_PASSWORD_POLICY: Readonly<PasswordPolicy> = Object.freeze({
   blockCommon: true,
   blockContext: true,
 });
+
+/**
+ * Validates the `password` option of the config: each rule left out keeps its default from
+ * {@link DEFAULT_PASSWORD_POLICY}. `policy.test-d.ts` keeps it in step with {@link PasswordPolicy}.
+ */
+export const passwordPolicySchema = z
+  .object({
+    minLength: z.number().int().min(1).max(128).default(DEFAULT_PASSWORD_POLICY.minLength),
+    maxLength: z.number().int().min(1).max(1024).default(DEFAULT_PASSWORD_POLICY.maxLength),
+    requireUppercase: z.boolean().default(DEFAULT_PASSWORD_POLICY.requireUppercase),
+    requireLowercase: z.boolean().default(DEFAULT_PASSWORD_POLICY.requireLowercase),
+    requireDigit: z.boolean().default(DEFAULT_PASSWORD_POLICY.requireDigit),
+    requireSymbol: z.boolean().default(DEFAULT_PASSWORD_POLICY.requireSymbol),
+    blockCommon: z.boolean().default(DEFAULT_PASSWORD_POLICY.blockCommon),
+    blockContext: z.boolean().default(DEFAULT_PASSWORD_POLICY.blockContext),
+  })
+  .refine((policy) => policy.minLength <= policy.maxLength, { message: 'minLength must not exceed maxLength' })
+  .prefault({});
 
 const MIN_CONTEXT_LENGTH = 3;
 

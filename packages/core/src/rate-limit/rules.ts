@@ -1,4 +1,5 @@
-import type { Duration } from '../lib/duration.js';
+import { z } from 'zod';
+import { duration, durationSeconds, type Duration } from '../lib/duration.js';
 
 /** A limit of `limit` hits per `window`. */
 export interface RateLimitRule {
@@ -37,6 +38,9 @@ export interface RateLimitOptions {
 /** Names of the rules that {@link limit} applies. */
 export type RateLimitRuleName = 'login' | 'loginPerIp' | 'passwordReset' | 'resendVerification' | 'verifyCode' | 'perIp';
 
+/** Every rule, in the order they are resolved; `rules.test-d.ts` checks that none is missing. */
+export const RULE_NAMES = ['login', 'loginPerIp', 'passwordReset', 'resendVerification', 'verifyCode', 'perIp'] as const satisfies readonly RateLimitRuleName[];
+
 /**
  * The rules whose state a response reports in its `RateLimit-*` headers: the per-IP rule the
  * HTTP layer counts, and the two login rules. The others count per email address, and their
@@ -68,3 +72,49 @@ export const DEFAULT_RATE_LIMITS: Required<RateLimitOptions> = {
   perIp: { limit: 100, window: '1m' },
   lockout: { threshold: 100, window: '1h' },
 };
+
+const ruleSchema = z.union([z.literal(false), z.object({ limit: z.number().int().min(1), window: duration('window') })]);
+
+/** Validates the `rateLimits` option; `rules.test-d.ts` keeps it in step with {@link RateLimitOptions}. */
+export const rateLimitsSchema = z
+  .union([
+    z.literal(false),
+    z.object({
+      failMode: z.enum(['closed', 'open']).optional(),
+      login: ruleSchema.optional(),
+      loginPerIp: ruleSchema.optional(),
+      passwordReset: ruleSchema.optional(),
+      resendVerification: ruleSchema.optional(),
+      verifyCode: ruleSchema.optional(),
+      perIp: ruleSchema.optional(),
+      lockout: z.union([z.literal(false), z.object({ threshold: z.number().int().min(1), window: duration('lockout.window') })]).optional(),
+    }),
+  ])
+  .default({});
+
+/** Every rule and the lockout as the limiter reads them: the given ones, the defaults for the others, windows in milliseconds. */
+export function resolveRateLimits(options: z.output<typeof rateLimitsSchema>): ResolvedRateLimits {
+  const off = options === false;
+  const rules = {} as ResolvedRateLimits['rules'];
+  for (const name of RULE_NAMES) {
+    const given = off ? false : options[name];
+    if (given === false) rules[name] = null;
+    else if (given) rules[name] = { limit: given.limit, windowMs: given.window * 1000 };
+    else {
+      const fallback = DEFAULT_RATE_LIMITS[name] as { limit: number; window: string };
+      rules[name] = { limit: fallback.limit, windowMs: (durationSeconds(fallback.window) ?? 0) * 1000 };
+    }
+  }
+  const lockoutGiven = off ? false : options.lockout;
+  const lockoutDefault = DEFAULT_RATE_LIMITS.lockout as { threshold: number; window: string };
+  return {
+    failMode: (off ? undefined : options.failMode) ?? 'closed',
+    rules,
+    lockout:
+      lockoutGiven === false
+        ? null
+        : lockoutGiven
+          ? { threshold: lockoutGiven.threshold, windowMs: lockoutGiven.window * 1000 }
+          : { threshold: lockoutDefault.threshold, windowMs: (durationSeconds(lockoutDefault.window) ?? 0) * 1000 },
+  };
+}

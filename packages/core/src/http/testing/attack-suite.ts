@@ -296,11 +296,11 @@ export function runHttpAttacks({ name, mount }: HttpAttackOptions): void {
       it('refuses refresh, reset, verification and email-change tokens presented as access tokens, and an access token presented as any of them', async () => {
         const t = await setup();
         const ada = await t.login();
-        const verification = await mailedToken(t.mailer, 'ada@example.com');
+        const verification = await mailedToken(t, 'ada@example.com');
         await t.call('POST', '/auth/password/reset', { body: { email: 'ada@example.com' } });
-        const reset = await mailedToken(t.mailer, 'ada@example.com');
+        const reset = await mailedToken(t, 'ada@example.com');
         await t.call('POST', '/auth/change-email', { token: ada.accessToken, body: { password: PASSWORD, newEmail: 'ada@lovelace.example' } });
-        const change = await mailedToken(t.mailer, 'ada@lovelace.example');
+        const change = await mailedToken(t, 'ada@lovelace.example');
         for (const [label, token] of Object.entries({ refresh: ada.refreshToken, reset, verification, 'email change': change })) {
           await expectRefused(await t.call('GET', '/protected', { token }), `${label} token as access token`);
           await expectRefused(await t.call('GET', '/auth/profile', { token }), `${label} token as access token on a route`);
@@ -377,7 +377,7 @@ export function runHttpAttacks({ name, mount }: HttpAttackOptions): void {
 
         const f = await t.signIn('ada@example.com', 'Another-Horse-42');
         await t.call('POST', '/auth/password/reset', { body: { email: 'ada@example.com' } });
-        const reset = await mailedToken(t.mailer, 'ada@example.com');
+        const reset = await mailedToken(t, 'ada@example.com');
         expect((await t.call('POST', '/auth/password/reset/confirm', { body: { token: reset, password: 'Third-Horse-77' } })).status).toBe(200);
         await refused(d, 'after a reset, the session that changed the password');
         await refused(f, 'after a reset, a newer session');
@@ -561,7 +561,7 @@ export function runHttpAttacks({ name, mount }: HttpAttackOptions): void {
         await t.auth.register({ email: 'pending1@example.com', password: PASSWORD });
         const disabled = await t.auth.register({ email: 'disabled@example.com', password: PASSWORD });
         await t.auth.setUserStatus({ userId: disabled.user.id, status: 'disabled' });
-        await settle();
+        await settle(t);
       }
 
       let client = 0;
@@ -610,7 +610,7 @@ export function runHttpAttacks({ name, mount }: HttpAttackOptions): void {
         };
         const first = await sameAnswers(t, '/auth/password/reset', bodies);
         expect([first.shared.status, first.separate.status]).toEqual([200, 200]);
-        await settle();
+        await settle(t);
         expect(t.mailer.messages.filter((message) => message.subject.startsWith('Reset your')).map((message) => message.to).sort()).toEqual([
           'pending1@example.com',
           'pending1@example.com',
@@ -775,7 +775,7 @@ export function runHttpAttacks({ name, mount }: HttpAttackOptions): void {
       it('verification codes cannot be brute-forced: 5 wrong guesses void the code', async () => {
         const t = await setup({}, { emailVerification: { method: 'code', requiredForLogin: false } });
         await t.register();
-        const code = await mailedCode(t.mailer, 'ada@example.com');
+        const code = await mailedCode(t, 'ada@example.com');
         const wrong = code === 'ABCDEF' ? 'ABCDEG' : 'ABCDEF';
         for (let guess = 0; guess < 5; guess++) {
           const response = await t.call('POST', '/auth/verify-email', { body: { email: 'ada@example.com', code: wrong } });
@@ -912,13 +912,13 @@ export function runHttpAttacks({ name, mount }: HttpAttackOptions): void {
         expect((await send('POST', '/auth/register', { body: { email: 'ada@example.com', password: PASSWORD } })).status).toBe(201);
         expect((await send('POST', '/auth/resend-verification', { body: { email: 'ada@example.com' } })).status).toBe(200);
         expect((await send('POST', '/auth/password/reset', { body: { email: 'ada@example.com' } })).status).toBe(200);
-        const reset = await mailedToken(t.mailer, 'ada@example.com');
+        const reset = await mailedToken(t, 'ada@example.com');
         expect((await send('POST', '/auth/password/reset/confirm', { body: { token: reset, password: 'Another-Horse-42' } })).status).toBe(200);
         const login = await json(await send('POST', '/auth/login', { body: { email: 'ada@example.com', password: 'Another-Horse-42' } }));
         const accessToken = login.data.tokens.accessToken as string;
         expect((await send('POST', '/auth/password/change', { token: accessToken, body: { currentPassword: 'Another-Horse-42', newPassword: 'Third-Horse-77' } })).status).toBe(200);
         expect((await send('POST', '/auth/change-email', { token: accessToken, body: { password: 'Third-Horse-77', newEmail: 'ada@lovelace.example' } })).status).toBe(200);
-        await settle();
+        await settle(t);
 
         // verification (link and code), existing-account notice, resend, reset, reset notice, change notice, change-email link and notice
         expect(t.mailer.messages.length).toBeGreaterThanOrEqual(7);
@@ -935,7 +935,7 @@ export function runHttpAttacks({ name, mount }: HttpAttackOptions): void {
       it('refuses open redirects on the emailed-link routes: //evil, /\\evil, javascript:, absolute and encoded URLs fall back to the configured page', async () => {
         const t = await setup({ linkRedirect: { success: '/welcome', failure: '/verify-failed' } }, { rateLimits: { perIp: { limit: 1000, window: '1m' } } });
         const { accessToken } = await t.login();
-        const token = await mailedToken(t.mailer, 'ada@example.com');
+        const token = await mailedToken(t, 'ada@example.com');
         // The parameter is honoured when it is safe (so the refusals below are not vacuous).
         const safe = await t.call('GET', `/auth/verify-email/${encodeURIComponent(token)}?redirect=${encodeURIComponent('/dashboard?tab=1')}`);
         expect(safe.status).toBe(303);
@@ -993,7 +993,7 @@ export function runHttpAttacks({ name, mount }: HttpAttackOptions): void {
         }
         // A real email-change link too.
         await t.call('POST', '/auth/change-email', { token: accessToken, body: { password: PASSWORD, newEmail: 'ada@lovelace.example' } });
-        const change = await mailedToken(t.mailer, 'ada@lovelace.example');
+        const change = await mailedToken(t, 'ada@lovelace.example');
         const changed = await t.call('GET', `/auth/confirm-email-change/${encodeURIComponent(change)}?redirect=${encodeURIComponent('//evil.com')}`);
         expect(changed.status).toBe(303);
         expect(changed.headers.get('location')).toBe(`${APP_URL}/welcome`);

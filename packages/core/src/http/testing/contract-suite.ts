@@ -188,7 +188,7 @@ export function runHttpContract({ name, mount }: HttpContractOptions): void {
         const unverified = await t.call('POST', '/auth/login', { body: { email: 'ada@example.com', password: PASSWORD } });
         expect(unverified.status).toBe(403);
         expect((await body(unverified)).error.code).toBe('EMAIL_NOT_VERIFIED');
-        const token = await mailedToken(t.mailer, 'ada@example.com');
+        const token = await mailedToken(t, 'ada@example.com');
         const response = await t.call('POST', '/auth/verify-email', { body: { token } });
         expect(response.status).toBe(200);
         expect((await body(response)).data).toMatchObject({ user: { emailVerified: true, status: 'active' }, tokens: null });
@@ -201,13 +201,13 @@ export function runHttpContract({ name, mount }: HttpContractOptions): void {
       it('POST /verify-email with the email and code, or with the code and a bearer token', async () => {
         const t = await setup({}, { emailVerification: { method: 'code', requiredForLogin: false } });
         await t.call('POST', '/auth/register', { body: { email: 'ada@example.com', password: PASSWORD } });
-        const code = await mailedCode(t.mailer, 'ada@example.com');
+        const code = await mailedCode(t, 'ada@example.com');
         const response = await t.call('POST', '/auth/verify-email', { body: { email: 'ada@example.com', code } });
         expect(response.status).toBe(200);
         expect((await body(response)).data.user.emailVerified).toBe(true);
 
         const registered = await body(await t.call('POST', '/auth/register', { body: { email: 'bob@example.com', password: PASSWORD } }));
-        const bobCode = await mailedCode(t.mailer, 'bob@example.com');
+        const bobCode = await mailedCode(t, 'bob@example.com');
         const withBearer = await t.call('POST', '/auth/verify-email', { body: { code: bobCode }, token: registered.data.tokens.accessToken });
         expect(withBearer.status).toBe(200);
         expect((await body(withBearer)).data.user).toMatchObject({ email: 'bob@example.com', emailVerified: true });
@@ -216,7 +216,7 @@ export function runHttpContract({ name, mount }: HttpContractOptions): void {
       it('GET /verify-email/:token answers JSON by default', async () => {
         const t = await setup();
         await t.call('POST', '/auth/register', { body: { email: 'ada@example.com', password: PASSWORD } });
-        const token = await mailedToken(t.mailer, 'ada@example.com');
+        const token = await mailedToken(t, 'ada@example.com');
         const response = await t.call('GET', `/auth/verify-email/${encodeURIComponent(token)}`);
         expect(response.status).toBe(200);
         expect((await body(response)).data.user.emailVerified).toBe(true);
@@ -225,7 +225,7 @@ export function runHttpContract({ name, mount }: HttpContractOptions): void {
       it('GET /verify-email/:token redirects to the configured URL, and never to another origin', async () => {
         const t = await setup({ linkRedirect: { success: '/welcome', failure: '/verify-failed' } });
         await t.call('POST', '/auth/register', { body: { email: 'ada@example.com', password: PASSWORD } });
-        const token = await mailedToken(t.mailer, 'ada@example.com');
+        const token = await mailedToken(t, 'ada@example.com');
         const ok = await t.call('GET', `/auth/verify-email/${encodeURIComponent(token)}?redirect=${encodeURIComponent('//evil.example/steal')}`, {});
         expect(ok.status).toBe(303);
         expect(ok.headers.get('location')).toBe('https://app.example.com/welcome');
@@ -257,7 +257,7 @@ export function runHttpContract({ name, mount }: HttpContractOptions): void {
         const t = await setup();
         const tokens = await t.login();
         await t.call('POST', '/auth/password/reset', { body: { email: 'ada@example.com' } });
-        const token = await mailedToken(t.mailer, 'ada@example.com');
+        const token = await mailedToken(t, 'ada@example.com');
         const weak = await t.call('POST', '/auth/password/reset/confirm', { body: { token, password: 'short' } });
         expect(weak.status).toBe(422);
         expect((await body(weak)).error).toMatchObject({ code: 'WEAK_PASSWORD', fields: expect.arrayContaining([expect.objectContaining({ field: 'password', code: 'too_short' })]) });
@@ -284,7 +284,7 @@ export function runHttpContract({ name, mount }: HttpContractOptions): void {
         const { accessToken } = await t.login();
         const requested = await t.call('POST', '/auth/change-email', { token: accessToken, body: { password: PASSWORD, newEmail: 'ada@lovelace.example' } });
         expect(requested.status).toBe(200);
-        const token = await mailedToken(t.mailer, 'ada@lovelace.example');
+        const token = await mailedToken(t, 'ada@lovelace.example');
         const confirmed = await t.call('POST', '/auth/confirm-email-change', { body: { token } });
         expect(confirmed.status).toBe(200);
         expect((await body(confirmed)).data.user).toMatchObject({ email: 'ada@lovelace.example', emailVerified: true });

@@ -34,9 +34,9 @@ export interface SuiteApp {
   call(method: string, path: string, init?: CallInit): Promise<Response>;
 }
 
-/** Lets background work (emails sent without waiting) run. */
-export function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** Waits for the app's background work: the emails that flows send after answering. */
+export function settle(app: Pick<SuiteApp, 'auth'>): Promise<void> {
+  return app.auth.settled();
 }
 
 /** The http(s) URLs in a text, HTML entities for `&` undone. */
@@ -44,19 +44,19 @@ export function urlsIn(text: string): string[] {
   return [...text.matchAll(/https?:\/\/[^\s"'<>]+/g)].map((match) => match[0].replace(/&amp;/g, '&'));
 }
 
-/** The token in the first link of the newest message to `to` (query `token`, or the last path segment). */
-export async function mailedToken(mailer: MemoryMailer, to: string): Promise<string> {
-  await settle();
-  const link = urlsIn(mailer.lastTo(to)?.text ?? '')[0];
+/** The token in the first link of the newest message to `to` (query `token`, or the last path segment), once background work is done. */
+export async function mailedToken(app: Pick<SuiteApp, 'auth' | 'mailer'>, to: string): Promise<string> {
+  await settle(app);
+  const link = urlsIn(app.mailer.lastTo(to)?.text ?? '')[0];
   if (!link) throw new Error(`no link mailed to ${to}`);
   const url = new URL(link);
   return url.searchParams.get('token') ?? decodeURIComponent(url.pathname.split('/').pop() ?? '');
 }
 
-/** The 6-character code standing alone on a line of the newest message to `to`. */
-export async function mailedCode(mailer: MemoryMailer, to: string): Promise<string> {
-  await settle();
-  const code = /^[A-Z0-9]{6}$/m.exec(mailer.lastTo(to)?.text ?? '')?.[0];
+/** The 6-character code standing alone on a line of the newest message to `to`, once background work is done. */
+export async function mailedCode(app: Pick<SuiteApp, 'auth' | 'mailer'>, to: string): Promise<string> {
+  await settle(app);
+  const code = /^[A-Z0-9]{6}$/m.exec(app.mailer.lastTo(to)?.text ?? '')?.[0];
   if (!code) throw new Error(`no code mailed to ${to}`);
   return code;
 }

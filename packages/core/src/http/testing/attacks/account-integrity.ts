@@ -40,13 +40,12 @@ export function accountIntegrityAttacks(mount: ContractMount): void {
       const intruder = await signIn(t);
       const started = await t.call('POST', '/auth/change-email', { token: intruder.accessToken, body: { password: PASSWORD, newEmail: ATTACKER } });
       expect(started.status).toBe(200);
-      const link = await mailedToken(t.mailer, ATTACKER);
-      const code = await mailedCode(t.mailer, ATTACKER);
+      const link = await mailedToken(t, ATTACKER);
+      const code = await mailedCode(t, ATTACKER);
 
       // The owner does what the "your address is changing" notice tells them: reset the password.
       expect((await t.call('POST', '/auth/password/reset', { body: { email: 'ada@example.com' } })).status).toBe(200);
-      await t.auth.settle?.();
-      const reset = await mailedToken(t.mailer, 'ada@example.com');
+      const reset = await mailedToken(t, 'ada@example.com');
       expect((await t.call('POST', '/auth/password/reset/confirm', { body: { token: reset, password: NEW_PASSWORD } })).status).toBe(200);
 
       const byPost = await t.call('POST', '/auth/confirm-email-change', { body: { token: link } });
@@ -66,7 +65,7 @@ export function accountIntegrityAttacks(mount: ContractMount): void {
       await register(t);
       const intruder = await signIn(t);
       expect((await t.call('POST', '/auth/change-email', { token: intruder.accessToken, body: { password: PASSWORD, newEmail: ATTACKER } })).status).toBe(200);
-      const link = await mailedToken(t.mailer, ATTACKER);
+      const link = await mailedToken(t, ATTACKER);
       const owner = await signIn(t);
       expect((await t.call('POST', '/auth/logout/all', { token: owner.accessToken })).status).toBe(200);
       expect((await t.call('POST', '/auth/confirm-email-change', { body: { token: link } })).status).toBe(401);
@@ -76,7 +75,7 @@ export function accountIntegrityAttacks(mount: ContractMount): void {
       for (let round = 0; round < 5; round++) {
         const t = await setup({}, { emailVerification: { method: 'code', requiredForLogin: true, codeAttempts: 5 }, rateLimits: false });
         await register(t);
-        const code = await mailedCode(t.mailer, 'ada@example.com');
+        const code = await mailedCode(t, 'ada@example.com');
         const wrong = (index: number): string => `${'ABCDEFGHJK'[index] === code[0] ? 'Z' : 'ABCDEFGHJK'[index]}${code.slice(1)}`;
         const guesses = Array.from({ length: 10 }, (_, index) => (index === 9 - round ? code : wrong(index)));
         const answers = await Promise.all(guesses.map((guess) => t.call('POST', '/auth/verify-email', { body: { email: 'ada@example.com', code: guess } })));
@@ -91,7 +90,7 @@ export function accountIntegrityAttacks(mount: ContractMount): void {
     it('after the tries of a code are spent, the right code is refused', async () => {
       const t = await setup({}, { emailVerification: { method: 'code', requiredForLogin: true, codeAttempts: 5 }, rateLimits: false });
       await register(t);
-      const code = await mailedCode(t.mailer, 'ada@example.com');
+      const code = await mailedCode(t, 'ada@example.com');
       const wrong = `${code[0] === 'A' ? 'B' : 'A'}${code.slice(1)}`;
       const answers = await Promise.all(Array.from({ length: 8 }, () => t.call('POST', '/auth/verify-email', { body: { email: 'ada@example.com', code: wrong } })));
       expect(answers.every((answer) => answer.status === 401)).toBe(true);
@@ -103,7 +102,7 @@ export function accountIntegrityAttacks(mount: ContractMount): void {
     it('the emailed verification link (GET) never sets a cookie or starts a session, even with cookie transport and autoLoginOnVerify', async () => {
       const t = await setup({ refreshCookie: true }, { emailVerification: { method: 'link', requiredForLogin: true, autoLoginOnVerify: true } });
       expect((await t.call('POST', '/auth/register', { body: { email: 'ada@example.com', password: PASSWORD }, headers: { origin: APP_URL } })).status).toBe(201);
-      const link = await mailedToken(t.mailer, 'ada@example.com');
+      const link = await mailedToken(t, 'ada@example.com');
       // Opened cross-site, as an attacker's page would open their own account's link in a victim's browser.
       const opened = await t.call('GET', `/auth/verify-email/${link}`, { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
       expect(opened.status).toBe(200);
