@@ -3,6 +3,7 @@ import type { AuthContext, RequestMeta } from '../context.js';
 import { AuthError, isAuthError } from '../errors.js';
 import { sha256 } from '../lib/crypto.js';
 import { commitNewPassword, type CommittedPassword } from '../lib/commit-password.js';
+import { consumeOrReadBack } from '../lib/one-time-tokens.js';
 import { profileWords } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
 import { notifyPasswordChanged } from '../mail/notices.js';
@@ -61,7 +62,7 @@ export async function confirmPasswordReset(ctx: AuthContext, input: ConfirmPassw
   const passwordHash = await ctx.hasher.hash(password);
   // Claimed first, so that of concurrent uses exactly one makes the change, and the one told
   // "success" is the one whose password is stored.
-  const claimed = await claimToken(ctx, hash, now);
+  const claimed = (await consumeOrReadBack(ctx, hash, now, () => ctx.store.consumeOneTimeToken(hash, PURPOSE, now))) !== null;
   if (!claimed) throw new AuthError('TOKEN_INVALID');
 
   const notify = (changed: UserRecord): Promise<void> => notifyPasswordChanged(ctx, { user: changed, reason: 'reset', at: now });
@@ -103,18 +104,4 @@ export async function confirmPasswordReset(ctx: AuthContext, input: ConfirmPassw
   await notify(updated);
   // A lockout must never keep the owner out once they have proved control of the address.
   await clearLockout(ctx, updated.email);
-}
-
-/**
- * Consumes the reset token. A failure whose reply was lost (the token was consumed all the
- * same) is read back, so it is not mistaken for a refusal.
- */
-async function claimToken(ctx: AuthContext, hash: string, now: Date): Promise<boolean> {
-  try {
-    return (await ctx.store.consumeOneTimeToken(hash, PURPOSE, now)) !== null;
-  } catch (error) {
-    const after = await ctx.store.findOneTimeToken(hash).catch(() => null);
-    if (after?.usedAt?.getTime() === now.getTime()) return true;
-    throw error;
-  }
 }

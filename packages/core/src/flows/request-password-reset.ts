@@ -51,8 +51,12 @@ export async function requestPasswordReset(ctx: AuthContext, input: RequestPassw
 }
 
 /** Issues the reset token and emails its link; a failing store or mailer is logged and reported as `mail.failed`. */
-async function sendResetLink(ctx: AuthContext, user: UserRecord, now: Date): Promise<void> {
+async function sendResetLink(ctx: AuthContext, requested: UserRecord, now: Date): Promise<void> {
   const ttl = ctx.config.passwordReset.ttl;
+  // The account may have changed since the answer (a disable, a reset, a new address): the
+  // lifecycle voided every token then, and a token issued now must not outlive that change.
+  const user = await ctx.store.findUserById(requested.id);
+  if (!user || user.status === 'disabled' || user.email !== requested.email || user.passwordHash !== requested.passwordHash) return;
   await deliver(ctx, {
     template: 'passwordReset',
     to: user.email,

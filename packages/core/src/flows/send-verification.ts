@@ -69,6 +69,10 @@ export function sendVerification(ctx: AuthContext, user: UserRecord, now: Date):
       // The tokens are issued as part of rendering, so a store failure is reported like any
       // failed send; and with no mailer configured none is issued that nobody could receive.
       render: async () => {
+        // The account may have changed since the answer (disabled, verified, a new address): a
+        // token issued now must not outlive the lifecycle's voiding of that change.
+        const current = await ctx.store.findUserById(user.id);
+        if (!current || current.status === 'disabled' || current.email !== user.email || current.emailVerifiedAt !== null) return null;
         const data = await issueAddressCheck(ctx, { check: 'verification', userId: user.id, email: user.email, now });
         ctx.emit({ type: 'email.verification_sent', userId: user.id, at: now });
         return ctx.config.emails.verification(data);

@@ -1,6 +1,6 @@
 import type { AuthContext } from '../context.js';
 import { AuthError } from '../errors.js';
-import type { OneTimeTokenPurpose, OneTimeTokenRecord } from '../ports/store.js';
+import type { OneTimeCodeCheck, OneTimeTokenPurpose, OneTimeTokenRecord } from '../ports/store.js';
 import { randomCode, randomToken, randomUUID, sha256 } from './crypto.js';
 
 /** The default characters of a short code: no 0/O or 1/I, so a code read aloud or typed from a phone cannot be misread. */
@@ -73,9 +73,24 @@ function record(ctx: AuthContext, options: IssueTokenOptions): Omit<OneTimeToken
 /** Consumes a link token in one atomic store call; a second use, even a concurrent one, is refused. */
 export async function consumeLinkToken(ctx: AuthContext, token: string, purpose: OneTimeTokenPurpose, now: Date): Promise<ConsumeResult> {
   const hash = sha256(token);
-  const consumed = await ctx.store.consumeOneTimeToken(hash, purpose, now);
+  const consumed = await consumeOrReadBack(ctx, hash, now, () => ctx.store.consumeOneTimeToken(hash, purpose, now));
   if (consumed) return { ok: true, record: consumed };
   return explainRefusal(ctx, hash, purpose, now);
+}
+
+/**
+ * Runs a consuming store call; when it fails, reads the token back, and takes a token consumed
+ * at exactly `now` as consumed by this call (the store committed, and only its reply was lost),
+ * so the caller goes on to make the change the token authorizes instead of losing the token.
+ */
+export async function consumeOrReadBack(ctx: AuthContext, hash: string, now: Date, consume: () => Promise<OneTimeTokenRecord | null>): Promise<OneTimeTokenRecord | null> {
+  try {
+    return await consume();
+  } catch (error) {
+    const after = await ctx.store.findOneTimeToken(hash).catch(() => null);
+    if (after?.usedAt?.getTime() === now.getTime()) return { ...after, usedAt: null };
+    throw error;
+  }
 }
 
 /**
@@ -85,7 +100,13 @@ export async function consumeLinkToken(ctx: AuthContext, token: string, purpose:
  */
 export async function consumeCode(ctx: AuthContext, userId: string, purpose: OneTimeTokenPurpose, code: string, now: Date): Promise<ConsumeResult> {
   const hash = codeHash(userId, purpose, normalizeCode(code));
-  const checked = await ctx.store.checkOneTimeCode({ userId, purpose, hash, now });
+  let checked: OneTimeCodeCheck;
+  try {
+    checked = await ctx.store.checkOneTimeCode({ userId, purpose, hash, now });
+  } catch (error) {
+    const consumed = await consumeOrReadBack(ctx, hash, now, () => Promise.reject(error));
+    checked = { outcome: 'consumed', record: consumed as OneTimeTokenRecord };
+  }
   if (checked.outcome === 'consumed') return { ok: true, record: checked.record };
   if (checked.outcome === 'wrong') return { ok: false, reason: checked.attemptsLeft === 0 ? 'attempts_exhausted' : 'invalid', record: null };
   return explainRefusal(ctx, hash, purpose, now);

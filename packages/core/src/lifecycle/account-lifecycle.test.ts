@@ -311,3 +311,30 @@ describe('docs/security.md prints the lifecycle table', () => {
     }
   });
 });
+
+describe('tokens issued after the answer never outlive a change made meanwhile', () => {
+  it('a reset requested just before a disable issues no link, so none works once the account is enabled again', async () => {
+    const t = testAuth();
+    const { userId } = await registeredUser(t);
+    t.mailer.clear();
+    await t.auth.requestPasswordReset({ email: 'ada@example.com' });
+    // The disable lands between the answer and the deferred token write.
+    await t.auth.setUserStatus({ userId, status: 'disabled' });
+    await t.auth.settled();
+    await t.auth.setUserStatus({ userId, status: 'active' });
+    expect(t.mailer.messages.filter((message) => message.subject.includes('Reset'))).toEqual([]);
+    expect(await t.store.findActiveOneTimeToken(userId, 'password-reset', t.clock.now())).toBeNull();
+  });
+
+  it('a verification resent just before a disable issues no link or code', async () => {
+    const t = testAuth({ emailVerification: { method: 'both' } });
+    const { user } = await t.auth.register({ email: 'ada@example.com', password: PASSWORD });
+    await t.auth.settled();
+    t.clock.advance(1000);
+    await t.auth.resendVerification({ email: 'ada@example.com' });
+    await t.auth.setUserStatus({ userId: user.id, status: 'disabled' });
+    await t.auth.settled();
+    expect(await t.store.findActiveOneTimeToken(user.id, 'email-verification', t.clock.now())).toBeNull();
+    expect(await t.store.findActiveOneTimeToken(user.id, 'email-verification-code', t.clock.now())).toBeNull();
+  });
+});

@@ -7,8 +7,11 @@ export interface Delivery {
   to: string;
   /** The account it is about, for the `mail.failed` event and logs; `null` when there is none. */
   userId: string | null;
-  /** Renders the content. Called only when a mailer is configured, so links are built only when they are sent. */
-  render(): EmailContent | Promise<EmailContent>;
+  /**
+   * Renders the content. Called only when a mailer is configured, so links are built only when
+   * they are sent; `null` when, by the time it runs, there is nothing to send any more.
+   */
+  render(): EmailContent | null | Promise<EmailContent | null>;
 }
 
 /**
@@ -16,8 +19,9 @@ export interface Delivery {
  * takes longer than `mailTimeout`, is logged and reported as a `mail.failed` event. Callers
  * store the state the email reports before calling it, so a failure never loses that state.
  *
- * A flow whose answer must not say whether an account exists starts the delivery without
- * awaiting it, so the mailer's latency cannot tell the two cases apart.
+ * A flow whose answer must not say whether an account exists runs the delivery after its
+ * answer (`ctx.defer`), so neither the token writes nor the mailer's latency can tell the two
+ * cases apart.
  */
 export async function deliver(ctx: AuthContext, delivery: Delivery): Promise<void> {
   const mailer = ctx.mailer;
@@ -27,6 +31,7 @@ export async function deliver(ctx: AuthContext, delivery: Delivery): Promise<voi
   }
   try {
     const content = await delivery.render();
+    if (content === null) return;
     const message = { to: delivery.to, subject: content.subject, text: content.text, html: content.html };
     await withTimeout(Promise.resolve(mailer.send(message)), ctx.config.mailTimeout * 1000);
   } catch (error) {
