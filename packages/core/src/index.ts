@@ -41,7 +41,7 @@ export type { ChangePasswordInput } from './flows/change-password.js';
 export { confirmEmailChange, requestEmailChange } from './flows/change-email.js';
 export type { ConfirmEmailChangeInput, ConfirmEmailChangeResult, RequestEmailChangeInput } from './flows/change-email.js';
 export type { AuthUser } from './lib/users.js';
-export type { AccessGrant, TokenPair } from './lib/sessions.js';
+export type { AccessGrant, TokenPair } from './sessions/sessions.js';
 
 export { normalizeEmail } from './email.js';
 export { defaultProfileSchema } from './profile.js';

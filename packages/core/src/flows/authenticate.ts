@@ -1,6 +1,6 @@
 import type { AuthContext } from '../context.js';
 import { AuthError } from '../errors.js';
-import { isSessionLive } from '../lib/sessions.js';
+import { isSessionLive } from '../sessions/sessions.js';
 import type { AccessTokenClaims } from '../tokens/access-token.js';
 
 /** Who is calling, as proved by a valid access token. */

@@ -1,6 +1,6 @@
 import type { AuthContext, RequestMeta } from '../context.js';
 import { AuthError } from '../errors.js';
-import { startSession, type TokenPair } from '../lib/sessions.js';
+import { startSession, type TokenPair } from '../sessions/sessions.js';
 import { toAuthUser, type AuthUser } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
 import type { UserPatch } from '../ports/store.js';

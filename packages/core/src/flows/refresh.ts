@@ -1,7 +1,7 @@
 import type { AuthContext, RequestMeta } from '../context.js';
 import { AuthError } from '../errors.js';
 import { sha256 } from '../lib/crypto.js';
-import { isSessionLive, legacyNextRefreshToken, nextRefreshToken, tokenPair, type TokenPair } from '../lib/sessions.js';
+import { isSessionLive, legacyNextRefreshToken, nextRefreshToken, tokenPair, type TokenPair } from '../sessions/sessions.js';
 import { toAuthUser, type AuthUser } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
 import type { RefreshTokenLookup } from '../ports/store.js';

@@ -4,7 +4,7 @@ import { AuthError } from '../errors.js';
 import { randomUUID } from '../lib/crypto.js';
 import { profileWords, toAuthUser, type AuthUser } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
-import { startSession, type TokenPair } from '../lib/sessions.js';
+import { startSession, type TokenPair } from '../sessions/sessions.js';
 import { checkPassword } from '../password/policy.js';
 import type { UserRecord } from '../ports/store.js';
 import { registerSchema } from '../schemas.js';

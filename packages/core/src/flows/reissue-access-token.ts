@@ -1,6 +1,6 @@
 import type { AuthContext, RequestMeta } from '../context.js';
 import { AuthError } from '../errors.js';
-import { accessGrant, isSessionLive, type AccessGrant } from '../lib/sessions.js';
+import { accessGrant, isSessionLive, type AccessGrant } from '../sessions/sessions.js';
 import { toAuthUser, type AuthUser } from '../lib/users.js';
 
 /** Input of {@link reissueAccessToken}. */

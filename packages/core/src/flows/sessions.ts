@@ -1,6 +1,6 @@
 import type { AuthContext, RequestMeta } from '../context.js';
 import { AuthError } from '../errors.js';
-import { isSessionLive, sessionEndsAt } from '../lib/sessions.js';
+import { isSessionLive, sessionEndsAt } from '../sessions/sessions.js';
 
 /** A live session as its user sees it. */
 export interface SessionInfo {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AuthContext, RequestMeta } from '../context.js';
 import { AuthError, isAuthError } from '../errors.js';
 import { consumeCode, consumeCodeForNobody, consumeLinkToken, tokenError, type ConsumeResult } from '../lib/one-time-tokens.js';
-import { startSession, type TokenPair } from '../lib/sessions.js';
+import { startSession, type TokenPair } from '../sessions/sessions.js';
 import { toAuthUser, type AuthUser } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
 import type { OneTimeTokenPurpose, UserPatch, UserRecord } from '../ports/store.js';

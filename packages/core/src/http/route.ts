@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { RequestMeta } from '../context.js';
 import type { Auth } from '../create-auth.js';
 import type { Identity } from '../flows/authenticate.js';
-import type { TokenPair } from '../lib/sessions.js';
+import type { TokenPair } from '../sessions/sessions.js';
 import type { RateLimitRuleName } from '../rate-limit/rules.js';
 import type { TokensJson } from './serialize.js';
 

@@ -1,5 +1,5 @@
 import type { SessionInfo } from '../flows/sessions.js';
-import type { TokenPair } from '../lib/sessions.js';
+import type { TokenPair } from '../sessions/sessions.js';
 import type { AuthUser } from '../lib/users.js';
 
 /**

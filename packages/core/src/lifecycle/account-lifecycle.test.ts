@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../lib/crypto.js';
-import { legacyNextRefreshToken } from '../lib/sessions.js';
+import { legacyNextRefreshToken } from '../sessions/sessions.js';
 import { PASSWORD, caught, registeredUser, testAuth, type TestAuth } from '../lib/test-fixtures.js';
 import { codeIn, mailTo, tokenIn } from '../mail/test-fixtures.js';
 import { memoryStore } from '../memory/memory-store.js';

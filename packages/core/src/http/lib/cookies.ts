@@ -1,4 +1,4 @@
-import type { TokenPair } from '../../lib/sessions.js';
+import type { TokenPair } from '../../sessions/sessions.js';
 import { HttpError } from '../http-error.js';
 
 /** The value of one cookie in a `Cookie` header, or `undefined`. */

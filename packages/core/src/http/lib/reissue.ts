@@ -1,6 +1,6 @@
 import type { Auth } from '../../create-auth.js';
 import type { RequestMeta } from '../../context.js';
-import type { TokenPair } from '../../lib/sessions.js';
+import type { TokenPair } from '../../sessions/sessions.js';
 
 /**
  * The refresh route's `accessTokenRefresh` mode: a new access token for the session of a

@@ -1,7 +1,7 @@
 import type { AuthContext, RequestMeta } from '../context.js';
 import type { SessionRecord, UserRecord } from '../ports/store.js';
 import { createHmac, hkdfSync } from 'node:crypto';
-import { hmacSha256, randomToken, randomUUID, sha256 } from './crypto.js';
+import { hmacSha256, randomToken, randomUUID, sha256 } from '../lib/crypto.js';
 
 /** An access token handed to a client. */
 export interface AccessGrant {
