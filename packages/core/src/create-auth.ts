@@ -35,7 +35,7 @@ import type { RequestMeta } from './context.js';
 import type { ProfileSchema, defaultProfileSchema } from './profile.js';
 import { accessTokenCodec } from './tokens/access-token.js';
 import { resolveKeys, type ResolvedKey } from './tokens/signing-keys.js';
-import { deriveRotationSecret } from './lib/sessions.js';
+import { deriveRotationSecret } from './sessions/sessions.js';
 
 /** The flows of one Gatehouse instance, bound to its config and ports. */
 export interface Auth<P = Record<string, unknown>> {
