@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { AuthContext, RequestMeta } from '../context.js';
-import { isAuthError } from '../errors.js';
 import { parseInput } from '../lib/validation.js';
 import { limit } from '../rate-limit/limiter.js';
 import { emailSchema } from '../schemas.js';
@@ -40,19 +39,4 @@ export async function resendVerification(ctx: AuthContext, input: ResendVerifica
   // Up to here every address costs the same; issuing the tokens (writes only an account has)
   // runs after the answer.
   if (user && user.emailVerifiedAt === null && user.status !== 'disabled') sendVerification(ctx, user, now);
-}
-
-/**
- * Counts one request against a silent rule: `false` when over the limit (the `limit` helper
- * has reported it as an event), so the caller does nothing and answers as usual. For limits
- * whose refusal would differ between existing and unknown accounts.
- */
-export async function withinLimit(ctx: AuthContext, rule: 'resendVerification' | 'passwordReset', email: string, now: Date): Promise<boolean> {
-  try {
-    await limit(ctx, rule, email, now);
-    return true;
-  } catch (error) {
-    if (isAuthError(error, 'RATE_LIMITED')) return false;
-    throw error;
-  }
 }

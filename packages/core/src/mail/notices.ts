@@ -1,5 +1,5 @@
 import type { AuthContext } from '../context.js';
-import { withinLimit } from '../flows/resend-verification.js';
+import { withinLimit } from '../rate-limit/limiter.js';
 import type { UserRecord } from '../ports/store.js';
 import { deliver } from './deliver.js';
 import { resetPageUrl } from './links.js';

@@ -75,3 +75,18 @@ export async function clearLockout(ctx: AuthContext, accountKey: string): Promis
   if (!ctx.config.rateLimits.lockout) return;
   await guarded(ctx, undefined, () => ctx.rateLimitStore.reset(`lockout:${accountKey}`));
 }
+
+/**
+ * Counts one request against a silent rule: `false` when over the limit (the `limit` helper
+ * has reported it as an event), so the caller does nothing and answers as usual. For limits
+ * whose refusal would differ between existing and unknown accounts.
+ */
+export async function withinLimit(ctx: AuthContext, rule: 'resendVerification' | 'passwordReset', key: string, now: Date): Promise<boolean> {
+  try {
+    await limit(ctx, rule, key, now);
+    return true;
+  } catch (error) {
+    if (error instanceof AuthError && error.code === 'RATE_LIMITED') return false;
+    throw error;
+  }
+}
