@@ -90,7 +90,7 @@ export function openApiDocument(resolved: ResolvedHttpOptions, basePath: string)
     const responses: Record<string, unknown> = {};
     if (route.raw) {
       responses['200'] = { description: route.summary, content: content({ type: 'object' }) };
-      responses['404'] = errorResponse;
+      if (route.absentWhen !== undefined) responses['404'] = { ...errorResponse, description: route.absentWhen };
     } else {
       const status = String(resolved.routeOptions[route.id as RouteId]?.status ?? route.status);
       responses[status] = { description: 'Success', content: content(successSchema(route, resolved)) };

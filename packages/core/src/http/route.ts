@@ -96,6 +96,8 @@ export interface RouteDeclaration<Id extends string = string, Data = unknown> {
    * the pipeline counts on every route: without a client address the request is refused.
    */
   clientRules?: readonly RateLimitRuleName[];
+  /** For a `raw` document that may not exist: when it answers 404 (documented in OpenAPI). */
+  absentWhen?: string;
   /** Reads the refresh token from the cookie when the body has none (cookie mode); a refusal then clears the cookie. */
   readsRefreshCookie?: boolean;
   handle(call: RouteCall): Promise<RouteOutcome<Data>>;

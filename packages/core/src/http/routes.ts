@@ -347,6 +347,7 @@ export const ROUTES = [
     message: '',
     auth: 'none',
     summary: 'The public keys of asymmetric access tokens (404 with an HS256 secret)',
+    absentWhen: 'Access tokens are signed with an HS256 secret: there are no public keys.',
     async handle({ auth }) {
       const jwks = auth.jwks();
       if (jwks.keys.length === 0) throw new HttpError('NOT_FOUND');
