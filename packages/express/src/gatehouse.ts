@@ -1,6 +1,7 @@
 import type { Auth, Identity } from '@gatehouse/core';
-import { createHttpHandler, readBody, type BodyProblem, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
+import { createHttpHandler, httpAuthenticator, readBody, type BodyProblem, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { drainBody } from './lib/drain-body.js';
 
 declare global {
   // Express reads its request type from this global namespace; `requireAuth` fills `auth`.
@@ -47,11 +48,25 @@ function write(res: Response, response: HttpResponse): void {
   res.end(response.body ?? undefined);
 }
 
-/** The body as the app left it: already read by a body parser (`express.json()`), or still to read. */
-async function requestBody(req: Request, limit: number): Promise<HttpRequestBody | undefined> {
+/**
+ * The body as the app left it: already read by a body parser (`express.json()`), or still to
+ * read, up to `limit`; `rest` is what reads the remainder of a body over the limit.
+ */
+async function requestBody(req: Request, limit: number): Promise<{ body: HttpRequestBody | undefined; rest?: AsyncIterator<unknown> }> {
   const consumed = (req as Request & { _body?: boolean })._body === true || (req.complete && !req.readable);
-  if (consumed) return { parsed: req.body as unknown };
-  return readBody(req, limit);
+  if (consumed) return { body: { parsed: req.body as unknown } };
+  const rest = req[Symbol.asyncIterator]();
+  return { body: await readBody({ [Symbol.asyncIterator]: () => rest }, limit), rest };
+}
+
+/**
+ * Before answering a request whose body is still arriving (over the limit, or refused before it
+ * was read): reads the rest first (see drain-body.ts), or says `Connection: close` when it stops
+ * short. `rest` is the reader already started on the body, if any.
+ */
+async function settleBody(req: Request, res: Response, rest?: AsyncIterator<unknown>): Promise<void> {
+  if (req.complete || req.httpVersionMajor >= 2) return;
+  if (!(await drainBody(rest ?? req[Symbol.asyncIterator]()))) res.setHeader('connection', 'close');
 }
 
 /**
@@ -76,17 +91,16 @@ async function requestBody(req: Request, limit: number): Promise<HttpRequestBody
 export function gatehouse<P>(auth: Auth<P>, options?: GatehouseExpressOptions): GatehouseRouter {
   const http = createHttpHandler(auth, options);
 
-  async function answer(req: Request, res: Response, body: HttpRequestBody | undefined, ip: string | undefined): Promise<void> {
+  async function answer(req: Request, res: Response, body: HttpRequestBody | undefined, ip: string | undefined, rest?: AsyncIterator<unknown>): Promise<void> {
     const response = await http.handle({ method: req.method, path: req.url, headers: req.headers, body, ip, basePath: req.baseUrl });
-    // The rest of a body over the cap is never read: the connection cannot be reused.
-    if (body !== undefined && typeof body === 'object' && 'problem' in body && body.problem === 'too_large') res.setHeader('connection', 'close');
+    await settleBody(req, res, rest);
     write(res, response);
   }
 
   function gatehouseRoutes(req: Request, res: Response, next: NextFunction): void {
     const ip = req.socket.remoteAddress;
     requestBody(req, http.bodyLimit)
-      .then((body) => answer(req, res, body, ip))
+      .then(({ body, rest }) => answer(req, res, body, ip, rest))
       .catch(next);
   }
 
@@ -118,20 +132,25 @@ export function gatehouse<P>(auth: Auth<P>, options?: GatehouseExpressOptions): 
  * ```
  */
 export function requireAuth<P>(auth: Auth<P>, options?: GatehouseExpressOptions): RequestHandler {
-  const http = createHttpHandler(auth, options);
+  // Shared by every guard over this auth object (and options object): no HTTP handler per call.
+  const authenticator = httpAuthenticator(auth, options);
   return function gatehouseRequireAuth(req: Request, res: Response, next: NextFunction): void {
-    const remembered = http.rememberedIdentity({ headers: req.headers });
+    const remembered = authenticator.rememberedIdentity({ headers: req.headers });
     if (remembered) {
       req.auth = remembered;
       next();
       return;
     }
-    http
+    authenticator
       .authenticate({ headers: req.headers })
-      .then((result) => {
-        if (!result.ok) return write(res, result.response);
-        req.auth = result.identity;
-        next();
+      .then(async (result) => {
+        if (result.ok) {
+          req.auth = result.identity;
+          next();
+          return;
+        }
+        await settleBody(req, res);
+        write(res, result.response);
       })
       .catch(next);
   };

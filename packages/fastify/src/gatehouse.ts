@@ -1,6 +1,7 @@
 import type { Auth, Identity } from '@gatehouse/core';
-import { createHttpHandler, type BodyProblem, type HttpHandler, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
+import { createHttpHandler, httpAuthenticator, type BodyProblem, type HttpHandler, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { drainBody } from './lib/drain-body.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,6 +32,17 @@ const BODY_ERRORS: Record<string, BodyProblem> = {
 
 function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
   return reply.code(response.status).headers(response.headers).send(response.body ?? undefined);
+}
+
+/**
+ * Before answering a request whose body is still arriving (over the limit, or refused before it
+ * was read): reads the rest first (see drain-body.ts). True when the whole body has been read,
+ * so the connection can be reused.
+ */
+async function settleBody(request: FastifyRequest): Promise<boolean> {
+  const raw = request.raw;
+  if (raw.complete || raw.httpVersionMajor >= 2) return true;
+  return drainBody(raw[Symbol.asyncIterator]());
 }
 
 function pathBelow(prefix: string, url: string): string {
@@ -68,7 +80,13 @@ function routesPlugin(http: HttpHandler): FastifyPluginAsync {
     scope.setErrorHandler(async function gatehouseErrors(error, request, reply) {
       const code = (error as { code?: unknown }).code;
       const problem = typeof code === 'string' ? BODY_ERRORS[code] : undefined;
-      if (problem !== undefined) return answer(request, reply, { problem });
+      if (problem !== undefined) {
+        // Fastify stops reading a body over the limit and asks for `Connection: close`; answering
+        // and closing while the client still writes would reset the connection under the answer.
+        // Once the rest is read, the connection is as good as any.
+        if (await settleBody(request)) reply.removeHeader('connection');
+        return answer(request, reply, { problem });
+      }
       return send(reply, http.errorResponse(error));
     });
     scope.setNotFoundHandler({}, handler);
@@ -110,7 +128,9 @@ export const gatehouse: FastifyPluginAsync<GatehouseFastifyOptions> = Object.ass
     const { auth, prefix, ...httpOptions } = options;
     const http = createHttpHandler(auth, httpOptions);
     if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
-    if (!fastify.hasDecorator('authenticate')) fastify.decorate('authenticate', requireAuth(auth, httpOptions));
+    // Without HTTP options, the guard is the one `requireAuth(auth)` shares.
+    const guardOptions = Object.keys(httpOptions).length === 0 ? undefined : httpOptions;
+    if (!fastify.hasDecorator('authenticate')) fastify.decorate('authenticate', requireAuth(auth, guardOptions));
     await fastify.register(routesPlugin(http), { prefix: prefix ?? '' });
   },
   // Like fastify-plugin: the decorators reach the app, while the routes keep their own
@@ -131,18 +151,21 @@ export const gatehouse: FastifyPluginAsync<GatehouseFastifyOptions> = Object.ass
  * ```
  */
 export function requireAuth<P>(auth: Auth<P>, options?: HttpOptions): preHandlerAsyncHookHandler {
-  const http = createHttpHandler(auth, options);
+  // Shared by every guard over this auth object (and options object): no HTTP handler per call.
+  const authenticator = httpAuthenticator(auth, options);
   return async function gatehouseAuthenticate(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const remembered = http.rememberedIdentity({ headers: request.headers });
+    const remembered = authenticator.rememberedIdentity({ headers: request.headers });
     if (remembered) {
       request.auth = remembered;
       return;
     }
-    const result = await http.authenticate({ headers: request.headers });
+    const result = await authenticator.authenticate({ headers: request.headers });
     if (result.ok) {
       request.auth = result.identity;
       return;
     }
+    // As a preHandler the body has been read; as an onRequest hook it may still be arriving.
+    if (!(await settleBody(request))) reply.header('connection', 'close');
     await send(reply, result.response);
   };
 }

@@ -1,6 +1,7 @@
 import type { Auth, Identity } from '@gatehouse/core';
-import { createHttpHandler, readBody, toFetchResponse, type HttpOptions } from '@gatehouse/core/http';
+import { createHttpHandler, httpAuthenticator, readBody, toFetchResponse, type HttpOptions, type HttpRequestBody } from '@gatehouse/core/http';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { drainBody } from './lib/drain-body.js';
 
 /** The Hono environment `requireAuth` provides: `c.var.auth` (or `c.get('auth')`) is the caller's identity. */
 export interface GatehouseEnv {
@@ -21,6 +22,33 @@ export interface GatehouseHonoOptions extends HttpOptions {
 function nodeServerAddress(c: Context): string | undefined {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress;
+}
+
+/** The chunks of a request body, from a reader that nothing cancels (cancelling would reset a Node request's connection). */
+function bodyChunks(body: ReadableStream<Uint8Array>): AsyncIterator<Uint8Array> {
+  const reader = body.getReader();
+  return { next: () => reader.read() as Promise<IteratorResult<Uint8Array>> };
+}
+
+/**
+ * The body, up to `limit`. Over it, the rest is read and thrown away before the 413 goes out (see
+ * drain-body.ts): @hono/node-server gives a body still arriving after the answer half a second,
+ * then closes the connection under the client. (Past drainBody's bounds, that is what happens.)
+ */
+async function requestBody(c: Context, limit: number): Promise<HttpRequestBody | undefined> {
+  const method = c.req.method;
+  const stream = method === 'GET' || method === 'HEAD' ? null : c.req.raw.body;
+  if (stream === null) return undefined;
+  const rest = bodyChunks(stream);
+  const body = await readBody({ [Symbol.asyncIterator]: () => rest }, limit);
+  if (body !== undefined && typeof body === 'object' && 'problem' in body) await drainBody(rest);
+  return body;
+}
+
+/** Before refusing a request: reads the rest of a body the app has not read (see drain-body.ts). */
+async function settleBody(c: Context): Promise<void> {
+  const stream = c.req.method === 'GET' || c.req.method === 'HEAD' ? null : c.req.raw.body;
+  if (stream !== null && !stream.locked && !c.req.raw.bodyUsed) await drainBody(bodyChunks(stream));
 }
 
 /** The path below the mount point: the request path less as many segments as the mount pattern has. */
@@ -59,9 +87,8 @@ export function gatehouse<P>(auth: Auth<P>, options: GatehouseHonoOptions = {}):
   const app = new Hono();
   app.all('/*', async function gatehouseRoutes(c) {
     const { path, basePath } = pathBelowMount(c);
-    const method = c.req.method;
-    const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(c.req.raw.body, http.bodyLimit);
-    const response = await http.handle({ method, path, headers: c.req.raw.headers, body, ip: clientAddress(c), basePath });
+    const body = await requestBody(c, http.bodyLimit);
+    const response = await http.handle({ method: c.req.method, path, headers: c.req.raw.headers, body, ip: clientAddress(c), basePath });
     return toFetchResponse(response);
   });
   return app;
@@ -83,16 +110,20 @@ export function gatehouse<P>(auth: Auth<P>, options: GatehouseHonoOptions = {}):
  * ```
  */
 export function requireAuth<P>(auth: Auth<P>, options?: HttpOptions): MiddlewareHandler<GatehouseEnv> {
-  const http = createHttpHandler(auth, options);
+  // Shared by every guard over this auth object (and options object): no HTTP handler per call.
+  const authenticator = httpAuthenticator(auth, options);
   return async function gatehouseRequireAuth(c, next) {
-    const remembered = http.rememberedIdentity({ headers: c.req.raw.headers });
+    const remembered = authenticator.rememberedIdentity({ headers: c.req.raw.headers });
     if (remembered) {
       c.set('auth', remembered);
       await next();
       return undefined;
     }
-    const result = await http.authenticate({ headers: c.req.raw.headers });
-    if (!result.ok) return toFetchResponse(result.response);
+    const result = await authenticator.authenticate({ headers: c.req.raw.headers });
+    if (!result.ok) {
+      await settleBody(c);
+      return toFetchResponse(result.response);
+    }
     c.set('auth', result.identity);
     await next();
     return undefined;
