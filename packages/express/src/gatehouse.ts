@@ -1,7 +1,6 @@
 import type { Auth, Identity } from '@gatehouse/core';
-import { createHttpHandler, httpAuthenticator, readBody, type BodyProblem, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
+import { createHttpHandler, drainBody, httpAuthenticator, readBody, type BodyProblem, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import { drainBody } from './lib/drain-body.js';
 
 declare global {
   // Express reads its request type from this global namespace; `requireAuth` fills `auth`.
@@ -61,7 +60,7 @@ async function requestBody(req: Request, limit: number): Promise<{ body: HttpReq
 
 /**
  * Before answering a request whose body is still arriving (over the limit, or refused before it
- * was read): reads the rest first (see drain-body.ts), or says `Connection: close` when it stops
+ * was read): reads the rest first (see drainBody in @gatehouse/core/http), or says `Connection: close` when it stops
  * short. `rest` is the reader already started on the body, if any.
  */
 async function settleBody(req: Request, res: Response, rest?: AsyncIterator<unknown>): Promise<void> {

@@ -1,7 +1,6 @@
 import type { Auth, Identity } from '@gatehouse/core';
-import { createHttpHandler, httpAuthenticator, type BodyProblem, type HttpHandler, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
+import { createHttpHandler, drainBody, httpAuthenticator, type BodyProblem, type HttpHandler, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { drainBody } from './lib/drain-body.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,7 +35,7 @@ function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
 
 /**
  * Before answering a request whose body is still arriving (over the limit, or refused before it
- * was read): reads the rest first (see drain-body.ts). True when the whole body has been read,
+ * was read): reads the rest first (see drainBody in @gatehouse/core/http). True when the whole body has been read,
  * so the connection can be reused.
  */
 async function settleBody(request: FastifyRequest): Promise<boolean> {

@@ -1,7 +1,6 @@
 import type { Auth, Identity } from '@gatehouse/core';
-import { createHttpHandler, httpAuthenticator, readBody, toFetchResponse, type HttpOptions, type HttpRequestBody } from '@gatehouse/core/http';
+import { createHttpHandler, drainBody, httpAuthenticator, readBody, toFetchResponse, type HttpOptions, type HttpRequestBody } from '@gatehouse/core/http';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { drainBody } from './lib/drain-body.js';
 
 /** The Hono environment `requireAuth` provides: `c.var.auth` (or `c.get('auth')`) is the caller's identity. */
 export interface GatehouseEnv {
@@ -32,7 +31,7 @@ function bodyChunks(body: ReadableStream<Uint8Array>): AsyncIterator<Uint8Array>
 
 /**
  * The body, up to `limit`. Over it, the rest is read and thrown away before the 413 goes out (see
- * drain-body.ts): @hono/node-server gives a body still arriving after the answer half a second,
+ * drainBody in @gatehouse/core/http): @hono/node-server gives a body still arriving after the answer half a second,
  * then closes the connection under the client. (Past drainBody's bounds, that is what happens.)
  */
 async function requestBody(c: Context, limit: number): Promise<HttpRequestBody | undefined> {
@@ -45,7 +44,7 @@ async function requestBody(c: Context, limit: number): Promise<HttpRequestBody |
   return body;
 }
 
-/** Before refusing a request: reads the rest of a body the app has not read (see drain-body.ts). */
+/** Before refusing a request: reads the rest of a body the app has not read (see drainBody in @gatehouse/core/http). */
 async function settleBody(c: Context): Promise<void> {
   const stream = c.req.method === 'GET' || c.req.method === 'HEAD' ? null : c.req.raw.body;
   if (stream !== null && !stream.locked && !c.req.raw.bodyUsed) await drainBody(bodyChunks(stream));

@@ -8,6 +8,7 @@ export type { AuthenticateResult, Authenticator } from './authenticator.js';
 export { createFetchHandler, toFetchResponse } from './fetch-handler.js';
 export type { FetchConnectionInfo, FetchHandlerOptions } from './fetch-handler.js';
 export { readBody } from './read-body.js';
+export { drainBody } from './drain-body.js';
 export { HTTP_STATUS_BY_CODE } from './errors.js';
 export type { HttpErrorCode, HttpErrorDetails } from './errors.js';
 export { DEFAULT_PATHS } from './options.js';

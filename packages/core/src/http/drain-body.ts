@@ -2,7 +2,8 @@
 // makes the server's TCP stack reset the connection for the bytes still arriving; the client
 // then often loses the answer (ECONNRESET or EPIPE instead of the 413). So before answering such
 // a request, its rest is read and thrown away, within bounds: a client that writes forever is cut
-// off all the same. (The same file sits in each adapter; its place is core/http, next to readBody.)
+// off all the same. For adapters: each calls it before answering a request whose body it did
+// not read to the end.
 
 /** The most read and thrown away: as much as @hono/node-server drains after an answer. */
 const DRAIN_BYTES = 64 * 1024 * 1024;
@@ -16,9 +17,18 @@ function byteLength(chunk: unknown): number {
 }
 
 /**
- * Reads the rest of a request body and throws it away, so that the answer reaches a client that
- * has finished writing. Resolves `true` once the body ended, `false` when it went on past the
- * bounds or failed (then the connection cannot be reused).
+ * Reads the rest of a request body and throws it away (at most 64 MiB, for at most 30 s), so
+ * that an early answer (a 413, a refused token) reaches a client that has finished writing
+ * instead of a connection reset. For adapter authors.
+ *
+ * @returns `true` once the body ended; `false` when it went on past the bounds or failed (answer
+ * with `Connection: close` then: the connection cannot be reused).
+ * @example
+ * ```ts
+ * import { drainBody } from '@gatehouse/core/http';
+ * // in a Node request listener, before writing a 413:
+ * // const reusable = await drainBody(req[Symbol.asyncIterator]());
+ * ```
  */
 export async function drainBody(rest: AsyncIterator<unknown>): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
