@@ -11,8 +11,8 @@ import { RESERVED_PROFILE_FIELDS } from '../profile.js';
 import { loginSchema, refreshSchema, registerSchema, tokenInputSchema } from '../schemas.js';
 import { HttpError } from './http-error.js';
 import { reissueAccessToken } from './lib/reissue.js';
-import { defineRawRoute, defineRoute, type RouteDeclaration } from './route.js';
-import { sessionJson, userJson } from './serialize.js';
+import { defineRawRoute, defineRoute, type RouteCall, type RouteDeclaration, type RouteOutcome } from './route.js';
+import { sessionJson, userJson, type UserJson } from './serialize.js';
 
 function text(value: unknown): string {
   // The flows validate every input with zod; a non-string is passed on for them to refuse.
@@ -28,6 +28,12 @@ function profileFields(body: Record<string, unknown>, consumed: readonly string[
 function required(identity: Identity | null): Identity {
   if (!identity) throw new AuthError('UNAUTHENTICATED');
   return identity;
+}
+
+/** PATCH and PUT /profile: the profile fields sent change, the others are kept. */
+async function updateProfile({ auth, body, identity, meta }: RouteCall): Promise<RouteOutcome<{ user: UserJson }>> {
+  const updated = await auth.updateProfile({ userId: required(identity).userId, profile: profileFields(body, []), ...meta });
+  return { data: { user: userJson(updated) } };
 }
 
 const idParams = z.object({ id: z.string().min(1).max(128) });
@@ -290,10 +296,7 @@ export const ROUTES = [
     body: (s) => s.profile.partial(),
     response: (s) => z.object({ user: s.user }),
     summary: 'Change profile fields (account fields in the body are ignored)',
-    async handle({ auth, body, identity, meta }) {
-      const updated = await auth.updateProfile({ userId: required(identity).userId, profile: profileFields(body, []), ...meta });
-      return { data: { user: userJson(updated) } };
-    },
+    handle: updateProfile,
   }),
   defineRoute({
     id: 'replaceProfile',
@@ -306,10 +309,7 @@ export const ROUTES = [
     body: (s) => s.profile.partial(),
     response: (s) => z.object({ user: s.user }),
     summary: 'Same as PATCH: change the profile fields sent (the others are kept)',
-    async handle({ auth, body, identity, meta }) {
-      const updated = await auth.updateProfile({ userId: required(identity).userId, profile: profileFields(body, []), ...meta });
-      return { data: { user: userJson(updated) } };
-    },
+    handle: updateProfile,
   }),
   defineRoute({
     id: 'listSessions',
