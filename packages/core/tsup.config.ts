@@ -5,7 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
     'http/index': 'src/http/index.ts',
-    'http/testing/index': 'src/http/testing/index.ts',
+    'http/testing/index': 'src/testing/http/index.ts',
   },
   format: ['esm'],
   dts: true,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAuth } from './create-auth.js';
 import { memoryStore } from './memory/memory-store.js';
-import { PASSWORD, TEST_SECRET, testAuth } from './lib/test-fixtures.js';
+import { PASSWORD, TEST_SECRET, testAuth } from './test-support/auth-fixtures.js';
 
 function configError(config: unknown): string {
   try {

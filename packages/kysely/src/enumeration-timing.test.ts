@@ -2,7 +2,7 @@
 // an unknown address and a real account in the same time on Kysely over SQLite (a file, as
 // deployed) and PostgreSQL. The memory store's run is in core's http/enumeration-timing.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { timeKnownAndUnknown, timingApp, type TimingApp } from '../../core/src/lib/timing-fixtures.js';
+import { timeKnownAndUnknown, timingApp, type TimingApp } from '../../core/src/test-support/timing-fixtures.js';
 import { kyselyStore, migrateToLatest } from './index.js';
 import { createTestDatabase, type TestDatabase } from './test-support/databases.js';
 

@@ -2,7 +2,7 @@ import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { SignJWT, UnsecuredJWT, base64url, exportJWK, type JWTPayload } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors.js';
-import { PASSWORD, TEST_SECRET, registeredUser, testAuth, type TestAuth } from '../lib/test-fixtures.js';
+import { PASSWORD, TEST_SECRET, registeredUser, testAuth, type TestAuth } from '../test-support/auth-fixtures.js';
 
 const secretKey = new TextEncoder().encode(TEST_SECRET);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, caught, registeredUser, testAuth, type TestAuth } from '../lib/test-fixtures.js';
-import { codeIn, linkIn, mailTo, mailsTo, tokenIn, wrongCode } from '../mail/test-fixtures.js';
+import { PASSWORD, caught, registeredUser, testAuth, type TestAuth } from '../test-support/auth-fixtures.js';
+import { codeIn, linkIn, mailTo, mailsTo, tokenIn, wrongCode } from '../test-support/mail-fixtures.js';
 
 const HOUR = 3_600_000;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, caught, registeredUser, testAuth } from '../lib/test-fixtures.js';
-import { mailTo, tokenIn } from '../mail/test-fixtures.js';
+import { PASSWORD, caught, registeredUser, testAuth } from '../test-support/auth-fixtures.js';
+import { mailTo, tokenIn } from '../test-support/mail-fixtures.js';
 
 const NEW_PASSWORD = 'Brand-New-Secret-77';
 

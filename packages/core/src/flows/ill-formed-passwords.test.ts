@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, caught, registeredUser, testAuth } from '../lib/test-fixtures.js';
-import { mailTo, tokenIn } from '../mail/test-fixtures.js';
+import { PASSWORD, caught, registeredUser, testAuth } from '../test-support/auth-fixtures.js';
+import { mailTo, tokenIn } from '../test-support/mail-fixtures.js';
 
 // Two passwords that differ only in a lone UTF-16 surrogate. Encoded as UTF-8 for the hasher,
 // each lone surrogate becomes U+FFFD, so before the fix both hashed alike.

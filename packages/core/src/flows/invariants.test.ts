@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors.js';
 import { sha256 } from '../lib/crypto.js';
-import { PASSWORD, registeredUser, testAuth, type TestAuth } from '../lib/test-fixtures.js';
-import { mailTo, tokenIn } from '../mail/test-fixtures.js';
+import { PASSWORD, registeredUser, testAuth, type TestAuth } from '../test-support/auth-fixtures.js';
+import { mailTo, tokenIn } from '../test-support/mail-fixtures.js';
 
 const EMAILS = ['ada@example.com', 'grace@example.com'] as const;
 const SECOND = 1000;

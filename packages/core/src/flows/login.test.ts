@@ -1,7 +1,7 @@
 import bcrypt from '@node-rs/bcrypt';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors.js';
-import { PASSWORD, caught, registeredUser, testAuth } from '../lib/test-fixtures.js';
+import { PASSWORD, caught, registeredUser, testAuth } from '../test-support/auth-fixtures.js';
 import { argon2Hasher } from '../password/argon2-hasher.js';
 
 describe('login', () => {

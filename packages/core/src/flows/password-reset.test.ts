@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createAuth } from '../create-auth.js';
 import { memoryMailer } from '../memory/memory-mailer.js';
 import { memoryStore } from '../memory/memory-store.js';
-import { PASSWORD, TEST_SECRET, caught, registeredUser, testAuth, type TestAuth } from '../lib/test-fixtures.js';
-import { countingStore, failingTokenWrites, linkIn, mailTo, mailsTo, recordingLogger, tokenIn } from '../mail/test-fixtures.js';
+import { PASSWORD, TEST_SECRET, caught, registeredUser, testAuth, type TestAuth } from '../test-support/auth-fixtures.js';
+import { countingStore, failingTokenWrites, linkIn, mailTo, mailsTo, recordingLogger, tokenIn } from '../test-support/mail-fixtures.js';
 import type { Mailer } from '../ports/mailer.js';
 
 const HOUR = 3_600_000;

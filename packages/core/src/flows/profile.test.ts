@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, registeredUser, testAuth } from '../lib/test-fixtures.js';
+import { PASSWORD, registeredUser, testAuth } from '../test-support/auth-fixtures.js';
 
 describe('profile', () => {
   it('reads the account and profile', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../lib/crypto.js';
-import { PASSWORD, registeredUser, testAuth, type TestAuth } from '../lib/test-fixtures.js';
+import { PASSWORD, registeredUser, testAuth, type TestAuth } from '../test-support/auth-fixtures.js';
 
 const DAY = 86_400_000;
 

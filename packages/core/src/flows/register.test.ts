@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors.js';
-import { PASSWORD, caught, testAuth } from '../lib/test-fixtures.js';
+import { PASSWORD, caught, testAuth } from '../test-support/auth-fixtures.js';
 
 describe('register', () => {
   it('creates a pending user with a normalized email, default role and profile, hashed with argon2id', async () => {

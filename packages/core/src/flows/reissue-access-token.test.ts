@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, caught, registeredUser, testAuth } from '../lib/test-fixtures.js';
+import { PASSWORD, caught, registeredUser, testAuth } from '../test-support/auth-fixtures.js';
 
 describe('reissueAccessToken', () => {
   it('signs a new access token for the live session of a valid one, without touching the refresh family', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, caught, testAuth } from '../lib/test-fixtures.js';
-import { codeIn, countingStore, failingMailer, failingTokenWrites, mailTo, mailsTo, recordingLogger, tokenIn } from '../mail/test-fixtures.js';
+import { PASSWORD, caught, testAuth } from '../test-support/auth-fixtures.js';
+import { codeIn, countingStore, failingMailer, failingTokenWrites, mailTo, mailsTo, recordingLogger, tokenIn } from '../test-support/mail-fixtures.js';
 
 const HOUR = 3_600_000;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthConfig } from '../config.js';
-import { PASSWORD, caught, testAuth, type TestAuth } from '../lib/test-fixtures.js';
-import { codeIn, linkIn, mailTo, tokenIn, wrongCode } from '../mail/test-fixtures.js';
+import { PASSWORD, caught, testAuth, type TestAuth } from '../test-support/auth-fixtures.js';
+import { codeIn, linkIn, mailTo, tokenIn, wrongCode } from '../test-support/mail-fixtures.js';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAuth } from '../create-auth.js';
 import { fakeClock } from '../memory/fake-clock.js';
 import { memoryStore } from '../memory/memory-store.js';
-import { median, timeKnownAndUnknown, timingApp, type TimingApp } from '../lib/timing-fixtures.js';
+import { median, timeKnownAndUnknown, timingApp, type TimingApp } from '../test-support/timing-fixtures.js';
 import { createFetchHandler } from './fetch-handler.js';
 
 const PASSWORD = 'Correct-Horse-9';

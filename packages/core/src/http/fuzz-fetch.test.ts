@@ -1,7 +1,7 @@
 // The fuzz suite over the reference mount: createFetchHandler under `/auth`, and `GET /protected`
 // behind the handler's own `authenticate`, as a Fetch runtime would serve them.
-import { fetchMount } from './testing/fetch-mount.js';
-import { runHttpFuzz } from './testing/fuzz-suite.js';
+import { fetchMount } from '../test-support/fetch-mount.js';
+import { runHttpFuzz } from '../testing/http/index.js';
 
 runHttpFuzz({ name: 'fetch handler', mount: fetchMount, runs: 200 });
 

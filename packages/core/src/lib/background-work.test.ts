@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordingLogger } from '../mail/test-fixtures.js';
+import { recordingLogger } from '../test-support/mail-fixtures.js';
 import { backgroundWork } from './background-work.js';
 
 /** Lets every queued microtask run, but no macrotask. */

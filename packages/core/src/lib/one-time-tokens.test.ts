@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256 } from './crypto.js';
 import { CODE_ALPHABET, codeHash, consumeCode, consumeLinkToken, issueCode, issueLinkToken, normalizeCode } from './one-time-tokens.js';
-import { START, testAuth } from './test-fixtures.js';
+import { START, testAuth } from '../test-support/auth-fixtures.js';
 
 describe('one-time tokens', () => {
   it('draws codes of 6 characters from an alphabet without 0, O, 1 or I', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mailTo, tokenIn } from '../mail/test-fixtures.js';
-import { PASSWORD, caught, registeredUser, testAuth, type TestAuth } from './test-fixtures.js';
+import { mailTo, tokenIn } from '../test-support/mail-fixtures.js';
+import { PASSWORD, caught, registeredUser, testAuth, type TestAuth } from '../test-support/auth-fixtures.js';
 
 const EMAIL = 'ada@example.com';
 const NEW_PASSWORD = 'Brand-New-Secret-77';

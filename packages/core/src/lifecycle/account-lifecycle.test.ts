@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../lib/crypto.js';
 import { legacyNextRefreshToken } from '../sessions/sessions.js';
-import { PASSWORD, caught, registeredUser, testAuth, type TestAuth } from '../lib/test-fixtures.js';
-import { codeIn, mailTo, tokenIn } from '../mail/test-fixtures.js';
+import { PASSWORD, caught, registeredUser, testAuth, type TestAuth } from '../test-support/auth-fixtures.js';
+import { codeIn, mailTo, tokenIn } from '../test-support/mail-fixtures.js';
 import { memoryStore } from '../memory/memory-store.js';
 import { argon2Hasher } from '../password/argon2-hasher.js';
 import type { PasswordHasher } from '../ports/password-hasher.js';

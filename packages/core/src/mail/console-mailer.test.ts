@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { PASSWORD, testAuth } from '../lib/test-fixtures.js';
+import { PASSWORD, testAuth } from '../test-support/auth-fixtures.js';
 import { consoleMailer } from './console-mailer.js';
 
 describe('consoleMailer', () => {

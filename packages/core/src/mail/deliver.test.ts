@@ -3,8 +3,8 @@ import { createAuth } from '../create-auth.js';
 import type { AuthEvent } from '../events.js';
 import { fakeClock } from '../memory/fake-clock.js';
 import { memoryStore } from '../memory/memory-store.js';
-import { PASSWORD, START, TEST_SECRET, registeredUser, testAuth } from '../lib/test-fixtures.js';
-import { failingMailer, hangingMailer, mailTo, recordingLogger, tokenIn } from './test-fixtures.js';
+import { PASSWORD, START, TEST_SECRET, registeredUser, testAuth } from '../test-support/auth-fixtures.js';
+import { failingMailer, hangingMailer, mailTo, recordingLogger, tokenIn } from '../test-support/mail-fixtures.js';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

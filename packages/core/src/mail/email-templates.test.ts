@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createAuth } from '../create-auth.js';
 import { memoryMailer } from '../memory/memory-mailer.js';
 import { memoryStore } from '../memory/memory-store.js';
-import { PASSWORD, TEST_SECRET, registeredUser, testAuth } from '../lib/test-fixtures.js';
+import { PASSWORD, TEST_SECRET, registeredUser, testAuth } from '../test-support/auth-fixtures.js';
 import { defaultEmailTemplates, type EmailContent, type EmailTemplates } from './email-templates.js';
 import { formatDuration } from './html.js';
-import { mailTo, tokenIn } from './test-fixtures.js';
+import { mailTo, tokenIn } from '../test-support/mail-fixtures.js';
 
 const at = new Date(Date.UTC(2026, 0, 1, 12));
 const hostile = `<script>alert("x")</script> & 'co'`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, caught, registeredUser, testAuth } from '../lib/test-fixtures.js';
+import { PASSWORD, caught, registeredUser, testAuth } from '../test-support/auth-fixtures.js';
 import type { RateLimitHitOptions, RateLimitStore } from '../ports/rate-limit-store.js';
 import { runRateLimitStoreConformance } from '../testing/index.js';
 import { memoryRateLimitStore } from './memory-rate-limit-store.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, caught, registeredUser, testAuth } from '../lib/test-fixtures.js';
+import { PASSWORD, caught, registeredUser, testAuth } from '../test-support/auth-fixtures.js';
 import { memoryRateLimitStore } from '../memory/memory-rate-limit-store.js';
 import type { RateLimitStore } from '../ports/rate-limit-store.js';
 

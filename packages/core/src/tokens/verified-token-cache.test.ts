@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors.js';
-import { PASSWORD, caught, registeredUser, testAuth } from '../lib/test-fixtures.js';
+import { PASSWORD, caught, registeredUser, testAuth } from '../test-support/auth-fixtures.js';
 import { accessTokenCodec } from './access-token.js';
 import { resolveKeys } from './signing-keys.js';
 import { verifiedTokenCache } from './verified-token-cache.js';

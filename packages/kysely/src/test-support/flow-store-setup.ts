@@ -10,7 +10,7 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { useDefaultTestStore } from '../../../core/src/lib/test-fixtures.js';
+import { useDefaultTestStore } from '../../../core/src/test-support/auth-fixtures.js';
 import { kyselyStore } from '../kysely-store.js';
 import { schemaNames } from '../lib/tables.js';
 import { migrateToLatest } from '../migrate-to-latest.js';

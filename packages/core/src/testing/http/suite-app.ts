@@ -3,13 +3,28 @@
 import { onTestFinished } from 'vitest';
 import type { AuthConfig } from '../../config.js';
 import { createAuth, type Auth } from '../../create-auth.js';
+import type { HttpOptions } from '../../http/options.js';
 import { fakeClock, type FakeClock } from '../../memory/fake-clock.js';
 import { memoryMailer, type MemoryMailer } from '../../memory/memory-mailer.js';
 import { memoryStore } from '../../memory/memory-store.js';
 import { argon2Hasher } from '../../password/argon2-hasher.js';
 import type { Logger } from '../../ports/logger.js';
-import type { HttpOptions } from '../options.js';
-import type { ContractMount } from './contract-suite.js';
+
+/** What a mounted app gives the suite: a `fetch` for paths on it, and a way to stop it. */
+export interface MountedApp {
+  /** Sends a request to the app; `path` starts with `/`, e.g. `/auth/login`. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Frees what the mount holds (a listening server); called after each test. */
+  close?(): Promise<void> | void;
+}
+
+/**
+ * Mounts Gatehouse in a fresh app of the adapter's framework: the routes under `/auth` with
+ * `options`, and `GET /protected` behind the adapter's `requireAuth(auth, options)` answering
+ * `{ userId, sessionId }` from the identity. Requests must reach the app from the loopback
+ * address 127.0.0.1 (the suite checks client-address resolution against it).
+ */
+export type ContractMount = (auth: Auth, options: HttpOptions) => MountedApp | Promise<MountedApp>;
 
 export const SECRET = 'test-secret-'.padEnd(32, 'x');
 export const APP_URL = 'https://app.example.com';

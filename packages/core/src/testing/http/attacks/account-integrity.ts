@@ -1,10 +1,8 @@
 // Internal to runHttpAttacks: account-integrity attacks over HTTP (issue: one lifecycle rule,
 // atomic codes). Each test drives the adapter as an attacker and an owner would.
 import { describe, expect, it } from 'vitest';
-import type { AuthConfig } from '../../../config.js';
-import type { HttpOptions } from '../../options.js';
-import type { ContractMount } from '../contract-suite.js';
-import { APP_URL, PASSWORD, mailedCode, mailedToken, mountSuiteApp, type SuiteApp } from '../suite-app.js';
+import { APP_URL, PASSWORD, mailedCode, mailedToken, type SuiteApp } from '../suite-app.js';
+import type { AttackSetup } from './harness.js';
 
 const NEW_PASSWORD = 'Brand-New-Horse-7';
 const ATTACKER = 'mallory@evil.example';
@@ -27,11 +25,7 @@ async function register(t: SuiteApp, email = 'ada@example.com'): Promise<void> {
 }
 
 /** Registers the account-integrity attacks for one adapter. */
-export function accountIntegrityAttacks(mount: ContractMount): void {
-  function setup(options: HttpOptions = {}, config: Partial<AuthConfig<any>> = {}): Promise<SuiteApp> {
-    return mountSuiteApp(mount, options, config);
-  }
-
+export function accountIntegrityAttacks(setup: AttackSetup): void {
   describe('account integrity', () => {
     it('takeover by a pending email change: after the owner resets the password, the intruder\'s link and code no longer hand over the account', async () => {
       const t = await setup({}, { emailVerification: { method: 'both', requiredForLogin: false } });

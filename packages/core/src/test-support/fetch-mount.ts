@@ -1,11 +1,10 @@
-// Test support, not part of the package: not exported from ./index.ts, so tsup leaves it out of
-// the `@gatehouse/core/http/testing` build. The reference mount the core HTTP suites (contract,
+// Test support, not part of the package: the reference mount the core HTTP suites (contract,
 // attacks, fuzz) run over, as a Fetch runtime would serve it.
-import type { Auth } from '../../create-auth.js';
-import { createFetchHandler, toFetchResponse } from '../fetch-handler.js';
-import { createHttpHandler } from '../handler.js';
-import type { HttpOptions } from '../options.js';
-import type { MountedApp } from './contract-suite.js';
+import type { Auth } from '../create-auth.js';
+import { createFetchHandler, toFetchResponse } from '../http/fetch-handler.js';
+import { createHttpHandler } from '../http/handler.js';
+import type { HttpOptions } from '../http/options.js';
+import type { MountedApp } from '../testing/http/suite-app.js';
 
 /** The reference mount: createFetchHandler under `/auth`, and `GET /protected` behind the handler's own `authenticate`, from 127.0.0.1. */
 export function fetchMount(auth: Auth, options: HttpOptions): MountedApp {

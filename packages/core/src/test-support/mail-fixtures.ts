@@ -3,7 +3,7 @@ import type { Logger } from '../ports/logger.js';
 import type { MailMessage, Mailer } from '../ports/mailer.js';
 import type { Store } from '../ports/store.js';
 import type { SentMessage } from '../memory/memory-mailer.js';
-import type { TestAuth } from '../lib/test-fixtures.js';
+import type { TestAuth } from './auth-fixtures.js';
 
 /**
  * Lets one turn of the event loop pass. Not enough to wait for the work flows do after their
