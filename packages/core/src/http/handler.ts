@@ -1,13 +1,11 @@
 import type { Auth } from '../create-auth.js';
 import { AuthError } from '../errors.js';
-import type { Identity } from '../flows/authenticate.js';
 import { clientKey } from '../rate-limit/client-key.js';
 import { limit } from '../rate-limit/limiter.js';
 import { rateLimitReport, type RateLimitReport } from '../rate-limit/report.js';
-import { createAuthenticator, type AuthenticateResult } from './authenticator.js';
+import { createAuthenticator } from './authenticator.js';
 import { parseBody } from './body.js';
 import { createEnvelope } from './envelope.js';
-import type { HttpErrorCode } from './errors.js';
 import { HttpError } from './http-error.js';
 import { resolveClientIp } from './lib/client-ip.js';
 import { cookieHeaders, cookieToken } from './lib/cookies.js';
@@ -17,56 +15,11 @@ import { linkRedirect } from './lib/redirect.js';
 import { openApiDocument, routeSchemas } from './openapi.js';
 import type { HttpOptions, RouteId } from './options.js';
 import { resolveHttpOptions } from './resolve-options.js';
-import type { RouteCall, RouteDeclaration, ServedRoute } from './route.js';
+import type { RouteCall, ServedRoute } from './route.js';
 import { createRouter } from './router.js';
 import { tokensJson } from './serialize.js';
-import type { HttpRequest, HttpResponse } from './types.js';
+import type { HttpHandler, HttpRequest, HttpResponse } from './types.js';
 
-export type { AuthenticateResult } from './authenticator.js';
-
-/** A route as the handler serves it, for adapters that register routes one by one. */
-export interface ResolvedRoute {
-  id: RouteId;
-  method: RouteDeclaration['method'];
-  /** The path below the mount point, with `:param` segments. */
-  path: string;
-  auth: RouteDeclaration['auth'];
-  summary: string;
-  /** JSON Schema (draft 2020-12) of the body and of the path parameters as the client sends them. */
-  schema: { body?: Record<string, unknown>; params?: Record<string, unknown> };
-}
-
-/** The HTTP contract, ready for an adapter: routing, parsing, errors and envelopes in one place. */
-export interface HttpHandler {
-  /**
-   * Answers one request. Never throws: unexpected failures become a generic 500, logged.
-   *
-   * Every route but the standard documents (`jwks`, `openapi`) counts against the per-IP rate
-   * limit and answers `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (on the
-   * login route, for the most restrictive of the per-IP and login rules). A request without a
-   * client address (`ip`) is refused with `CLIENT_ADDRESS_UNKNOWN` (503) rather than counted in
-   * a budget shared by every client.
-   */
-  handle(request: HttpRequest): Promise<HttpResponse>;
-  /** Checks `Authorization: Bearer` for an app's own routes (`requireAuth`). */
-  authenticate(request: Pick<HttpRequest, 'headers'>): Promise<AuthenticateResult>;
-  /**
-   * The caller's identity without waiting, when the bearer token was verified before and the
-   * config is stateless; `null` whenever {@link HttpHandler.authenticate} must decide. Lets
-   * `requireAuth` skip the asynchronous path on the common case.
-   */
-  rememberedIdentity(request: Pick<HttpRequest, 'headers'>): Identity | null;
-  /** The response for an error an adapter caught outside `handle` (logged when unexpected). */
-  errorResponse(error: unknown): HttpResponse;
-  /** The response for an HTTP-layer failure an adapter detected itself, e.g. `NOT_FOUND`. */
-  reject(code: HttpErrorCode): HttpResponse;
-  /** The routes served, with their JSON schemas. */
-  readonly routes: readonly ResolvedRoute[];
-  /** The largest body accepted, in bytes; adapters that read bodies stop there. */
-  readonly bodyLimit: number;
-  /** The OpenAPI 3.1 document of the routes, with `basePath` as its server URL. */
-  openapi(basePath?: string): Record<string, unknown>;
-}
 
 const BODY_METHODS = new Set(['POST', 'PATCH', 'PUT']);
 

@@ -2,7 +2,6 @@
 // authors and for apps on a Fetch API runtime; Express, Fastify and Hono apps use
 // @gatehouse/express, @gatehouse/fastify or @gatehouse/hono instead.
 export { createHttpHandler } from './handler.js';
-export type { HttpHandler, ResolvedRoute } from './handler.js';
 export { httpAuthenticator } from './authenticator.js';
 export type { AuthenticateResult, Authenticator } from './authenticator.js';
 export { createFetchHandler, toFetchResponse } from './fetch-handler.js';
@@ -28,4 +27,4 @@ export type {
 export { DEFAULT_BODY_LIMIT } from './resolve-options.js';
 export type { HttpMethod, RouteAuth } from './route.js';
 export type { SessionJson, TokensJson, UserJson } from './serialize.js';
-export type { BodyProblem, HttpHeaders, HttpRequest, HttpRequestBody, HttpResponse } from './types.js';
+export type { BodyProblem, HttpHandler, HttpHeaders, HttpRequest, HttpRequestBody, HttpResponse, ResolvedRoute } from './types.js';
