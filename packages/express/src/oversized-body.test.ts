@@ -2,10 +2,10 @@
 // express.json() in front of the routes, and on Express 4, over a real socket.
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { runOversizedUploads } from '@gatehouse/core/http/testing';
 import express from 'express';
 import { gatehouse, requireAuth } from './index.js';
 import { express4 } from './test-support/mounts.js';
-import { runOversizedUploads } from './test-support/oversized-upload.js';
 
 const mounts = [
   ['5', express, false],

@@ -466,7 +466,14 @@ class RegisterAgain extends Step {
   }
 }
 
-class VerifyLink extends Step {
+/** A step that opens one of the links of `kind` mailed to `owner`: the latest, or an older one (the `k`-th, cycling). */
+abstract class LinkStep extends Step {
+  abstract readonly kind: 'verify-link' | 'reset-link' | 'change-link';
+  /** The step's name in the trace, e.g. `confirmReset`. */
+  abstract readonly label: string;
+  /** What the trace calls the link, e.g. `reset link`. */
+  abstract readonly noun: string;
+
   constructor(
     readonly owner: Who,
     readonly which: 'latest' | 'older',
@@ -476,11 +483,11 @@ class VerifyLink extends Step {
   }
 
   toString(): string {
-    return `verifyLink(${NAMES[this.owner]}'s ${this.which} link${this.which === 'older' ? ` #${this.k}` : ''})`;
+    return `${this.label}(${NAMES[this.owner]}'s ${this.which} ${this.noun}${this.which === 'older' ? ` #${this.k}` : ''})`;
   }
 
   pick(world: Readonly<World>): OneTimeModel | null {
-    const pool = world.oneTime.filter((token) => token.owner === this.owner && token.kind === 'verify-link');
+    const pool = world.oneTime.filter((token) => token.owner === this.owner && token.kind === this.kind);
     if (this.which === 'latest') return pool.at(-1) ?? null;
     return pool.length < 2 ? null : (pool[this.k % (pool.length - 1)] ?? null);
   }
@@ -492,6 +499,19 @@ class VerifyLink extends Step {
   async apply(world: World): Promise<void> {
     const token = this.pick(world) as OneTimeModel;
     world.note(`uses ${describeToken(world, token)}`);
+    await this.use(world, token);
+  }
+
+  /** Opens the picked link and judges the answer. */
+  abstract use(world: World, token: OneTimeModel): Promise<void>;
+}
+
+class VerifyLink extends LinkStep {
+  readonly kind = 'verify-link';
+  readonly label = 'verifyLink';
+  readonly noun = 'link';
+
+  async use(world: World, token: OneTimeModel): Promise<void> {
     const outcome = await attempt(world.t.auth.verifyEmail({ token: token.secret }));
     await judgeVerificationLink(world, token, outcome, `verifying with ${token.label}`);
   }
@@ -557,7 +577,12 @@ function judgeCode(world: World, who: Who, kind: 'verify-code' | 'change-code', 
   return 'wrong';
 }
 
-class VerifyCode extends Step {
+/** A step in which `who` types a code of `kind`: their latest or an older one, the other account's, or a wrong one. */
+abstract class CodeStep extends Step {
+  abstract readonly kind: 'verify-code' | 'change-code';
+  /** The step's name in the trace, e.g. `verifyCode`. */
+  abstract readonly label: string;
+
   constructor(
     readonly who: Who,
     readonly choice: CodeChoice,
@@ -566,21 +591,43 @@ class VerifyCode extends Step {
     super();
   }
 
+  /** Whose code is typed, as the trace says it. */
+  abstract subject(): string;
+
   toString(): string {
-    return `verifyCode(${NAMES[this.who]}'s address, ${this.choice} code${this.choice === 'own-older' ? ` #${this.k}` : ''})`;
+    return `${this.label}(${this.subject()}, ${this.choice} code${this.choice === 'own-older' ? ` #${this.k}` : ''})`;
   }
 
   override check(world: Readonly<World>): boolean {
-    return chooseCode(world, this.who, 'verify-code', this.choice, this.k) !== null;
+    return this.code(world) !== null;
+  }
+
+  /** The code typed, or `null` when there is none to choose. */
+  code(world: Readonly<World>): string | null {
+    return chooseCode(world, this.who, this.kind, this.choice, this.k);
+  }
+
+  /** The token the model issued with this code, if any. */
+  typed(world: World, code: string): OneTimeModel | undefined {
+    return world.oneTime.find((token) => token.kind === this.kind && token.secret === code);
+  }
+}
+
+class VerifyCode extends CodeStep {
+  readonly kind = 'verify-code';
+  readonly label = 'verifyCode';
+
+  subject(): string {
+    return `${NAMES[this.who]}'s address`;
   }
 
   async apply(world: World): Promise<void> {
     const account = world.acct(this.who);
-    const code = chooseCode(world, this.who, 'verify-code', this.choice, this.k) as string;
-    const typed = world.oneTime.find((token) => token.kind === 'verify-code' && token.secret === code);
+    const code = this.code(world) as string;
+    const typed = this.typed(world, code);
     world.note(`types ${typed ? describeToken(world, typed) : 'a wrong code'} for ${account.email}`);
     const outcome = await attempt(world.t.auth.verifyEmail({ email: account.email, code }));
-    const judged = judgeCode(world, this.who, 'verify-code', code);
+    const judged = judgeCode(world, this.who, this.kind, code);
     if (typeof judged === 'object') {
       expectOutcome(outcome, 'success', 'expected behaviour', `the live code of ${NAMES[this.who]}`);
       verified(world, this.who, judged);
@@ -645,7 +692,6 @@ class Login extends Step {
   override allowedHashes(world: World): string[] {
     return [world.ownerOf(this.email(world))?.hash ?? world.dummyHash];
   }
-
 
   async apply(world: World): Promise<void> {
     const account = world.acct(this.who);
@@ -780,7 +826,20 @@ async function signedIn(world: World, who: Who, k: number): Promise<AccessModel>
   return grant;
 }
 
-class ChangePassword extends Step {
+/** A step `who` takes through one of their live sessions, with their own password (only its hash may be verified). */
+abstract class SignedInStep extends Step {
+  abstract readonly who: Who;
+
+  override check(world: Readonly<World>): boolean {
+    return (world as World).usableAccess(this.who).length > 0;
+  }
+
+  override allowedHashes(world: World): string[] {
+    return [world.acct(this.who).hash];
+  }
+}
+
+class ChangePassword extends SignedInStep {
   constructor(
     readonly who: Who,
     readonly k: number,
@@ -792,15 +851,6 @@ class ChangePassword extends Step {
   toString(): string {
     return `changePassword(${NAMES[this.who]} through live session #${this.k}, ${this.current} current password)`;
   }
-
-  override check(world: Readonly<World>): boolean {
-    return (world as World).usableAccess(this.who).length > 0;
-  }
-
-  override allowedHashes(world: World): string[] {
-    return [world.acct(this.who).hash];
-  }
-
 
   async apply(world: World): Promise<void> {
     const grant = await signedIn(world, this.who, this.k);
@@ -816,7 +866,11 @@ class ChangePassword extends Step {
   }
 }
 
-class RequestReset extends Step {
+/** A step that asks for an email to `who`'s current or original address (by now nobody's, or the other account's, perhaps). */
+abstract class AddressStep extends Step {
+  /** The step's name in the trace, e.g. `requestReset`. */
+  abstract readonly label: string;
+
   constructor(
     readonly who: Who,
     readonly address: 'current' | 'original',
@@ -825,12 +879,20 @@ class RequestReset extends Step {
   }
 
   toString(): string {
-    return `requestReset(${NAMES[this.who]}'s ${this.address} address)`;
+    return `${this.label}(${NAMES[this.who]}'s ${this.address} address)`;
   }
 
-  async apply(world: World): Promise<void> {
+  email(world: World): string {
     const account = world.acct(this.who);
-    const email = this.address === 'current' ? account.email : account.originalEmail;
+    return this.address === 'current' ? account.email : account.originalEmail;
+  }
+}
+
+class RequestReset extends AddressStep {
+  readonly label = 'requestReset';
+
+  async apply(world: World): Promise<void> {
+    const email = this.email(world);
     const owner = world.ownerOf(email);
     const outcome = await attempt(world.t.auth.requestPasswordReset({ email }));
     expectOutcome(outcome, 'success', 'expected behaviour', `reset request for ${email}`);
@@ -845,32 +907,12 @@ class RequestReset extends Step {
   }
 }
 
-class ConfirmReset extends Step {
-  constructor(
-    readonly owner: Who,
-    readonly which: 'latest' | 'older',
-    readonly k: number,
-  ) {
-    super();
-  }
+class ConfirmReset extends LinkStep {
+  readonly kind = 'reset-link';
+  readonly label = 'confirmReset';
+  readonly noun = 'reset link';
 
-  toString(): string {
-    return `confirmReset(${NAMES[this.owner]}'s ${this.which} reset link${this.which === 'older' ? ` #${this.k}` : ''})`;
-  }
-
-  pick(world: Readonly<World>): OneTimeModel | null {
-    const pool = world.oneTime.filter((token) => token.owner === this.owner && token.kind === 'reset-link');
-    if (this.which === 'latest') return pool.at(-1) ?? null;
-    return pool.length < 2 ? null : (pool[this.k % (pool.length - 1)] ?? null);
-  }
-
-  override check(world: Readonly<World>): boolean {
-    return this.pick(world) !== null;
-  }
-
-  async apply(world: World): Promise<void> {
-    const token = this.pick(world) as OneTimeModel;
-    world.note(`uses ${describeToken(world, token)}`);
+  async use(world: World, token: OneTimeModel): Promise<void> {
     const next = world.freshPassword();
     const outcome = await attempt(world.t.auth.confirmPasswordReset({ token: token.secret, password: next }));
     if (world.deadReason(token) !== null) {
@@ -895,7 +937,7 @@ function resetDone(world: World, token: OneTimeModel): void {
 
 type Target = 'fresh' | 'other-current' | 'other-original' | 'own-original';
 
-class RequestEmailChange extends Step {
+class RequestEmailChange extends SignedInStep {
   constructor(
     readonly who: Who,
     readonly k: number,
@@ -908,15 +950,6 @@ class RequestEmailChange extends Step {
   toString(): string {
     return `requestEmailChange(${NAMES[this.who]} through live session #${this.k}, ${this.password} password, to ${this.target} address)`;
   }
-
-  override check(world: Readonly<World>): boolean {
-    return (world as World).usableAccess(this.who).length > 0;
-  }
-
-  override allowedHashes(world: World): string[] {
-    return [world.acct(this.who).hash];
-  }
-
 
   async apply(world: World): Promise<void> {
     const grant = await signedIn(world, this.who, this.k);
@@ -961,32 +994,12 @@ function judgeChange(world: World, token: OneTimeModel, outcome: Outcome<{ user:
   emailChanged(world, token);
 }
 
-class ConfirmChangeLink extends Step {
-  constructor(
-    readonly owner: Who,
-    readonly which: 'latest' | 'older',
-    readonly k: number,
-  ) {
-    super();
-  }
+class ConfirmChangeLink extends LinkStep {
+  readonly kind = 'change-link';
+  readonly label = 'confirmEmailChange';
+  readonly noun = 'link';
 
-  toString(): string {
-    return `confirmEmailChange(${NAMES[this.owner]}'s ${this.which} link${this.which === 'older' ? ` #${this.k}` : ''})`;
-  }
-
-  pick(world: Readonly<World>): OneTimeModel | null {
-    const pool = world.oneTime.filter((token) => token.owner === this.owner && token.kind === 'change-link');
-    if (this.which === 'latest') return pool.at(-1) ?? null;
-    return pool.length < 2 ? null : (pool[this.k % (pool.length - 1)] ?? null);
-  }
-
-  override check(world: Readonly<World>): boolean {
-    return this.pick(world) !== null;
-  }
-
-  async apply(world: World): Promise<void> {
-    const token = this.pick(world) as OneTimeModel;
-    world.note(`uses ${describeToken(world, token)}`);
+  async use(world: World, token: OneTimeModel): Promise<void> {
     const outcome = await attempt(world.t.auth.confirmEmailChange({ token: token.secret }));
     if (world.deadReason(token) !== null) {
       return expectOutcome(outcome, ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'ACCOUNT_DISABLED'], rulesFor(world, token), `email change with ${describeToken(world, token)}`);
@@ -995,30 +1008,21 @@ class ConfirmChangeLink extends Step {
   }
 }
 
-class ConfirmChangeCode extends Step {
-  constructor(
-    readonly who: Who,
-    readonly choice: CodeChoice,
-    readonly k: number,
-  ) {
-    super();
-  }
+class ConfirmChangeCode extends CodeStep {
+  readonly kind = 'change-code';
+  readonly label = 'confirmEmailChangeCode';
 
-  toString(): string {
-    return `confirmEmailChangeCode(as ${NAMES[this.who]}, ${this.choice} code${this.choice === 'own-older' ? ` #${this.k}` : ''})`;
-  }
-
-  override check(world: Readonly<World>): boolean {
-    return chooseCode(world, this.who, 'change-code', this.choice, this.k) !== null;
+  subject(): string {
+    return `as ${NAMES[this.who]}`;
   }
 
   async apply(world: World): Promise<void> {
     const account = world.acct(this.who);
-    const code = chooseCode(world, this.who, 'change-code', this.choice, this.k) as string;
-    const typed = world.oneTime.find((token) => token.kind === 'change-code' && token.secret === code);
+    const code = this.code(world) as string;
+    const typed = this.typed(world, code);
     world.note(`types ${typed ? describeToken(world, typed) : 'a wrong code'}`);
     const outcome = await attempt(world.t.auth.confirmEmailChange({ userId: account.id, code }));
-    const judged = judgeCode(world, this.who, 'change-code', code);
+    const judged = judgeCode(world, this.who, this.kind, code);
     if (typeof judged === 'object') return judgeChange(world, judged, outcome, `email change with ${judged.label}`);
     const rules = typed && typed.owner === this.who ? rulesFor(world, typed) : 'invariant 6';
     expectOutcome(outcome, ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'ACCOUNT_DISABLED'], rules, `email change of ${NAMES[this.who]} with ${typed?.label ?? 'a wrong code'}`);
@@ -1050,21 +1054,11 @@ class SetStatus extends Step {
   }
 }
 
-class Resend extends Step {
-  constructor(
-    readonly who: Who,
-    readonly address: 'current' | 'original',
-  ) {
-    super();
-  }
-
-  toString(): string {
-    return `resendVerification(${NAMES[this.who]}'s ${this.address} address)`;
-  }
+class Resend extends AddressStep {
+  readonly label = 'resendVerification';
 
   async apply(world: World): Promise<void> {
-    const account = world.acct(this.who);
-    const email = this.address === 'current' ? account.email : account.originalEmail;
+    const email = this.email(world);
     const owner = world.ownerOf(email);
     const outcome = await attempt(world.t.auth.resendVerification({ email }));
     expectOutcome(outcome, 'success', 'expected behaviour', `resend to ${email}`);
@@ -1221,7 +1215,7 @@ type RacePoint = 'together' | 'after-hash' | 'after-claim';
  * The owner resets the password while the pending email change is confirmed (the takeover, with
  * the attacker's click racing the owner's reset): at most one of them may go through.
  */
-class RaceResetEmailChange extends Step {
+class RaceResetEmailChange extends SignedInStep {
   constructor(
     readonly who: Who,
     readonly first: 'reset' | 'change',
@@ -1233,14 +1227,6 @@ class RaceResetEmailChange extends Step {
   toString(): string {
     const second = this.first === 'reset' ? 'the email change' : 'the reset';
     return `raceResetEmailChange(${NAMES[this.who]}: a change to a new address and a reset asked for, then both confirmed: ${this.first} first, ${second} ${this.at})`;
-  }
-
-  override check(world: Readonly<World>): boolean {
-    return (world as World).usableAccess(this.who).length > 0;
-  }
-
-  override allowedHashes(world: World): string[] {
-    return [world.acct(this.who).hash];
   }
 
   async apply(world: World): Promise<void> {

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createAuth } from '../create-auth.js';
-import { fakeClock } from '../memory/fake-clock.js';
-import { memoryStore } from '../memory/memory-store.js';
-import { argon2Hasher } from '../password/argon2-hasher.js';
+import { testAuth } from '../test-support/auth-fixtures.js';
 import { createFetchHandler } from './fetch-handler.js';
 
 // JSON text with the escape \ud800 written out: JSON.parse turns it into a lone surrogate.
 const BODY_WITH_LONE_SURROGATE = '{"email":"ada@example.com","password":"Correct-Horse-42\\ud800"}';
 
 function setup(): (path: string, body: string) => Promise<Response> {
-  const auth = createAuth({
-    store: memoryStore(),
-    secret: 'test-secret-'.padEnd(32, 'x'),
-    appUrl: 'https://app.example.com',
-    hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
-    clock: fakeClock(Date.UTC(2026, 0, 1)),
-    emailVerification: { requiredForLogin: false },
-  });
+  const { auth } = testAuth({ emailVerification: { requiredForLogin: false } });
   const handle = createFetchHandler(auth, { basePath: '/auth' });
   return (path, body) =>
     handle(new Request(`http://127.0.0.1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }), { ip: '192.0.2.1' });

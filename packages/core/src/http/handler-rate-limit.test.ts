@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthConfig } from '../config.js';
-import { createAuth } from '../create-auth.js';
-import { fakeClock } from '../memory/fake-clock.js';
 import { memoryRateLimitStore } from '../memory/memory-rate-limit-store.js';
-import { memoryStore } from '../memory/memory-store.js';
-import { argon2Hasher } from '../password/argon2-hasher.js';
 import type { RateLimitStore } from '../ports/rate-limit-store.js';
+import { testAuth } from '../test-support/auth-fixtures.js';
 import { createHttpHandler } from './handler.js';
 import type { HttpRequest } from './types.js';
 
@@ -13,16 +10,7 @@ const credentials = { email: 'ada@example.com', password: 'Correct-Horse-9' };
 
 function setup(config: Partial<AuthConfig> = {}) {
   const errors: string[] = [];
-  const auth = createAuth({
-    store: memoryStore(),
-    secret: 'test-secret-'.padEnd(32, 'x'),
-    appUrl: 'https://app.example.com',
-    hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
-    clock: fakeClock(Date.UTC(2026, 0, 1)),
-    emailVerification: { requiredForLogin: false },
-    logger: { warn() {}, error: (message) => void errors.push(message) },
-    ...config,
-  } as AuthConfig);
+  const { auth } = testAuth({ emailVerification: { requiredForLogin: false }, logger: { warn() {}, error: (message) => void errors.push(message) }, ...config });
   const http = createHttpHandler(auth);
   const post = async (path: string, body: unknown, request: Partial<HttpRequest> = {}) => {
     const response = await http.handle({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...request });

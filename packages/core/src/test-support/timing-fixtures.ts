@@ -21,15 +21,17 @@ export type FetchHandler = (request: Request, info?: { ip?: string }) => Promise
 /** Options of {@link timeKnownAndUnknown}. */
 export interface KnownAndUnknownOptions {
   fetchHandler: FetchHandler;
-  /** The full path, e.g. `/auth/password/reset`; each request POSTs `{ email }` to it. */
+  /** The full path, e.g. `/auth/password/reset`; each request POSTs `{ email, ...fields() }` to it. */
   path: string;
   /** The address of the account the known requests ask about. */
   known: string;
+  /** More fields for each request's body, e.g. a password for a login (none by default). */
+  fields?(): Record<string, unknown>;
   /**
    * Runs after every request, untimed: waits for the background work a request started, so
-   * that it neither lands in the next request's time nor piles up.
+   * that it neither lands in the next request's time nor piles up (nothing to wait for by default).
    */
-  between(): Promise<void>;
+  between?(): Promise<void>;
   /** Pairs run first and not counted (default 5): lazy work, JIT, connection pools. */
   warmUp?: number;
   /** Timed pairs (default 101). */
@@ -50,7 +52,7 @@ export interface KnownAndUnknownTimings {
 }
 
 /**
- * Times POSTs of `{ email }` for a known address and for fresh unknown ones, interleaved (the
+ * Times POSTs of `{ email, ...fields() }` for a known address and for fresh unknown ones, interleaved (the
  * order within each pair alternates, so a burst of load on the machine moves both sides alike),
  * and compares their medians.
  */
@@ -63,7 +65,7 @@ export async function timeKnownAndUnknown(options: KnownAndUnknownOptions): Prom
   let n = 0;
 
   async function request(email: string): Promise<number> {
-    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) };
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, ...options.fields?.() }) };
     const built = new Request(`http://127.0.0.1${path}`, init);
     const started = performance.now();
     const response = await fetchHandler(built, { ip: '127.0.0.1' });
@@ -71,7 +73,7 @@ export async function timeKnownAndUnknown(options: KnownAndUnknownOptions): Prom
     const elapsed = performance.now() - started;
     statuses.add(response.status);
     bodies.add(body);
-    await options.between();
+    await options.between?.();
     // Every request starts on a fresh turn of the event loop, whether or not \`between\` had
     // anything to wait for: otherwise the side that leaves no work behind would start its
     // successor in the same turn, and on sub-millisecond answers that alone moves a median.

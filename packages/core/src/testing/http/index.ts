@@ -1,8 +1,12 @@
-// @gatehouse/core/http/testing: the HTTP contract, attack and fuzz suites, for adapter authors.
-// Needs vitest (and fast-check for the fuzz suite). Each suite is one entry file here and a
-// folder of topic files beside it.
+// @gatehouse/core/http/testing: the HTTP contract, attack, fuzz and oversized-upload suites, and
+// the requireAuth sharing suite, for adapter authors. Needs vitest (and fast-check for the fuzz
+// suite). Each suite is one entry file here, with a folder of topic files beside it if it needs one.
 export { runHttpContract } from './contract-suite.js';
 export type { HttpContractOptions } from './contract-suite.js';
 export type { ContractMount, MountedApp } from './suite-app.js';
 export { runHttpAttacks, type HttpAttackOptions } from './attack-suite.js';
 export { runHttpFuzz, type HttpFuzzOptions } from './fuzz-suite.js';
+export { runOversizedUploads } from './oversized-upload-suite.js';
+export type { ListeningApp, OversizedUploadOptions } from './oversized-upload-suite.js';
+export { countAuthReads, runRequireAuthSharing } from './require-auth-sharing-suite.js';
+export type { CountedAuth, RequireAuthSharingOptions } from './require-auth-sharing-suite.js';

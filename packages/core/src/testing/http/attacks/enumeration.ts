@@ -29,18 +29,27 @@ async function snapshot(response: Response, mask: (body: Json) => Json = (body) 
   return { status: response.status, headers, body };
 }
 
+// One address of each kind, all of one length, so that a body echoing the address keeps one Content-Length.
+const ADDRESSES = { unknown: 'nobody00@example.com', verified: 'verified@example.com', unverified: 'pending1@example.com', disabled: 'disabled@example.com' };
+
+/** One body per kind of address: `{ email, ...fields }`. */
+function bodiesFor(fields: Json = {}): Record<string, Json> {
+  return Object.fromEntries(Object.entries(ADDRESSES).map(([label, email]) => [label, { email, ...fields }]));
+}
+
 /** Registers the account-enumeration attacks for one adapter. */
 export function enumerationAttacks(setup: AttackSetup): void {
   describe('account enumeration', () => {
-    // Addresses of one length, so that a body echoing the address keeps one Content-Length.
-    async function accounts(t: Harness): Promise<void> {
-      // verified, unverified and disabled accounts, all with the same password
-      const verified = await t.auth.register({ email: 'verified@example.com', password: PASSWORD });
+    /** An app behind the trusted proxy 127.0.0.1, verification required, with a verified, an unverified and a disabled account, all with the same password. */
+    async function withAccounts(): Promise<Harness> {
+      const t = await setup({ trustProxy: ['127.0.0.1'] }, { emailVerification: { requiredForLogin: true } });
+      const verified = await t.auth.register({ email: ADDRESSES.verified, password: PASSWORD });
       await t.auth.context.store.updateUser(verified.user.id, { emailVerifiedAt: t.clock.now(), status: 'active', updatedAt: t.clock.now() });
-      await t.auth.register({ email: 'pending1@example.com', password: PASSWORD });
-      const disabled = await t.auth.register({ email: 'disabled@example.com', password: PASSWORD });
+      await t.auth.register({ email: ADDRESSES.unverified, password: PASSWORD });
+      const disabled = await t.auth.register({ email: ADDRESSES.disabled, password: PASSWORD });
       await t.auth.setUserStatus({ userId: disabled.user.id, status: 'disabled' });
       await settle(t);
+      return t;
     }
 
     let client = 0;
@@ -66,27 +75,14 @@ export function enumerationAttacks(setup: AttackSetup): void {
     }
 
     it('login: an unknown address and a wrong password for verified, unverified and disabled accounts get the same status, headers and body', async () => {
-      const t = await setup({ trustProxy: ['127.0.0.1'] }, { emailVerification: { requiredForLogin: true } });
-      await accounts(t);
-      const wrong = 'Wrong-Horse-1';
-      const { shared, separate } = await sameAnswers(t, '/auth/login', {
-        unknown: { email: 'nobody00@example.com', password: wrong },
-        verified: { email: 'verified@example.com', password: wrong },
-        unverified: { email: 'pending1@example.com', password: wrong },
-        disabled: { email: 'disabled@example.com', password: wrong },
-      });
+      const t = await withAccounts();
+      const { shared, separate } = await sameAnswers(t, '/auth/login', bodiesFor({ password: 'Wrong-Horse-1' }));
       expect([shared.status, separate.status]).toEqual([401, 401]);
     });
 
     it('password reset: unknown, verified, unverified and disabled addresses get the same answer, also once rate-limited', async () => {
-      const t = await setup({ trustProxy: ['127.0.0.1'] }, { emailVerification: { requiredForLogin: true } });
-      await accounts(t);
-      const bodies = {
-        unknown: { email: 'nobody00@example.com' },
-        verified: { email: 'verified@example.com' },
-        unverified: { email: 'pending1@example.com' },
-        disabled: { email: 'disabled@example.com' },
-      };
+      const t = await withAccounts();
+      const bodies = bodiesFor();
       const first = await sameAnswers(t, '/auth/password/reset', bodies);
       expect([first.shared.status, first.separate.status]).toEqual([200, 200]);
       await settle(t);
@@ -102,14 +98,8 @@ export function enumerationAttacks(setup: AttackSetup): void {
     });
 
     it('resend verification: unknown, verified, unverified and disabled addresses get the same answer, also once rate-limited', async () => {
-      const t = await setup({ trustProxy: ['127.0.0.1'] }, { emailVerification: { requiredForLogin: true } });
-      await accounts(t);
-      const bodies = {
-        unknown: { email: 'nobody00@example.com' },
-        verified: { email: 'verified@example.com' },
-        unverified: { email: 'pending1@example.com' },
-        disabled: { email: 'disabled@example.com' },
-      };
+      const t = await withAccounts();
+      const bodies = bodiesFor();
       const first = await sameAnswers(t, '/auth/resend-verification', bodies);
       expect([first.shared.status, first.separate.status]).toEqual([200, 200]);
       const second = await sameAnswers(t, '/auth/resend-verification', bodies);
@@ -117,8 +107,7 @@ export function enumerationAttacks(setup: AttackSetup): void {
     });
 
     it('register with verification required: a new address and verified, unverified or disabled existing ones get the same answer (the random id and the echoed address aside)', async () => {
-      const t = await setup({ trustProxy: ['127.0.0.1'] }, { emailVerification: { requiredForLogin: true } });
-      await accounts(t);
+      const t = await withAccounts();
       const ids = new Set<string>();
       const mask = (body: Json): Json => {
         if (body.data?.user?.id) {
