@@ -98,6 +98,7 @@ export function createEnvelope(resolved: ResolvedHttpOptions): Envelope {
     failure(error, id, extra = {}) {
       const headers: Record<string, string | string[]> = { ...extra };
       const found = details(error, id, headers);
+      found.message = resolved.messages.byCode[found.code] ?? resolved.messages.byStatus[found.status] ?? found.message;
       if (found.status === 401 && headers['www-authenticate'] === undefined) headers['www-authenticate'] = challenge(null);
       if (resolved.formatError) return jsonResponse(found.status, resolved.formatError(found, { route: id }), headers);
       const body: Record<string, unknown> = { code: found.code, message: found.message };

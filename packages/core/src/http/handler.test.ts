@@ -30,6 +30,28 @@ function setup(options: HttpOptions = {}, store: Store = memoryStore()) {
 const credentials = { email: 'ada@example.com', password: 'Correct-Horse-9' };
 
 describe('createHttpHandler', () => {
+  it("speaks a contract's own error messages, by code and by status, without a formatError (a code's entry wins)", async () => {
+    const t = setup({ messages: { INVALID_CREDENTIALS: 'Invalid credentials', 401: 'Unauthorized', 404: 'No such endpoint', VALIDATION_FAILED: 'Validation failed' } });
+    await t.post('/register', credentials);
+    const wrong = await t.post('/login', { ...credentials, password: 'Wrong-Horse-9' });
+    expect(wrong.json.error).toEqual({ code: 'INVALID_CREDENTIALS', message: 'Invalid credentials' });
+    const refused = await t.http.handle({ method: 'GET', path: '/profile', headers: {}, ip: '192.0.2.1' });
+    expect(JSON.parse(refused.body ?? '{}').error).toEqual({ code: 'UNAUTHENTICATED', message: 'Unauthorized' });
+    const missing = await t.http.handle({ method: 'GET', path: '/nowhere', headers: {}, ip: '192.0.2.1' });
+    expect(JSON.parse(missing.body ?? '{}').error.message).toBe('No such endpoint');
+    const invalid = await t.post('/login', { email: 'not an address', password: 'x' });
+    expect(invalid.json.error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Validation failed', fields: [expect.objectContaining({ field: 'email' })] });
+    // formatError receives the message from the table too.
+    const formatted = setup({ messages: { 404: 'Gone fishing' }, formatError: (error) => ({ msg: error.message }) });
+    expect(JSON.parse((await formatted.http.handle({ method: 'GET', path: '/nowhere', headers: {}, ip: '192.0.2.1' })).body ?? '{}')).toEqual({ msg: 'Gone fishing' });
+  });
+
+  it('refuses a messages table that names no code or status, or gives no message', () => {
+    expect(() => setup({ messages: { NOT_A_CODE: 'x' } as never })).toThrow(/messages\.NOT_A_CODE: not an error code/);
+    expect(() => setup({ messages: { 302: 'x' } })).toThrow(/messages\.302/);
+    expect(() => setup({ messages: { RATE_LIMITED: '  ' } })).toThrow(/messages\.RATE_LIMITED: must be a message/);
+  });
+
   it('answers every error with a human message, never the raw code (a password-confirmation mismatch said "VALIDATION_FAILED")', async () => {
     const t = setup({ passwordConfirmation: true });
     const mismatch = await t.post('/register', { ...credentials, passwordConfirmation: 'Other-Horse-9' });

@@ -126,6 +126,12 @@ export interface HttpOptions {
   formatError?: (error: HttpErrorDetails, context: { route: RouteId | null }) => unknown;
   /** Changes to the code → status table, e.g. `{ VALIDATION_FAILED: 400 }`. */
   statuses?: Partial<Record<HttpErrorCode, number>>;
+  /**
+   * The error messages of your API, by code (`{ INVALID_CREDENTIALS: 'Invalid credentials' }`)
+   * or by status (`{ 429: 'Too many requests' }`); a code's entry wins over its status's. They
+   * replace the messages Gatehouse would send, so a contract's own words need no `formatError`.
+   */
+  messages?: Partial<Record<HttpErrorCode, string>> & { [status: number]: string };
   /** Largest request body in bytes (default 16 KiB). */
   bodyLimit?: number;
   /**

@@ -24,6 +24,8 @@ export interface ResolvedHttpOptions {
   formatSuccess: ((success: HttpSuccess) => unknown) | null;
   formatError: ((error: HttpErrorDetails, context: { route: RouteId | null }) => unknown) | null;
   statuses: Record<HttpErrorCode, number>;
+  /** Message overrides by code, then by status. */
+  messages: { byCode: Partial<Record<HttpErrorCode, string>>; byStatus: Partial<Record<number, string>> };
   bodyLimit: number;
   trustProxy: ReturnType<typeof parseNetwork>[];
   cookie: { name: string; allowedOrigins: string[] } | null;
@@ -139,6 +141,14 @@ export function resolveHttpOptions<P>(auth: Auth<P>, options: HttpOptions = {}):
     statuses[code as HttpErrorCode] = status as number;
   }
 
+  const messages: ResolvedHttpOptions['messages'] = { byCode: {}, byStatus: {} };
+  for (const [key, message] of Object.entries(options.messages ?? {})) {
+    if (typeof message !== 'string' || message.trim() === '') fail(`messages.${key}: must be a message to show users, e.g. "Invalid credentials".`);
+    if (/^[45]\d\d$/.test(key)) messages.byStatus[Number(key)] = message;
+    else if (key in HTTP_STATUS_BY_CODE) messages.byCode[key as HttpErrorCode] = message;
+    else fail(`messages.${key}: not an error code (e.g. INVALID_CREDENTIALS) or a 4xx/5xx status.`);
+  }
+
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) fail('bodyLimit: must be a whole number of bytes, at least 1024.');
 
@@ -185,6 +195,7 @@ export function resolveHttpOptions<P>(auth: Auth<P>, options: HttpOptions = {}):
     formatSuccess: options.formatSuccess ?? null,
     formatError: options.formatError ?? null,
     statuses,
+    messages,
     bodyLimit,
     trustProxy,
     cookie,
