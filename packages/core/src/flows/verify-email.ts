@@ -85,11 +85,10 @@ export async function verifyEmail(ctx: AuthContext, input: VerifyEmailInput): Pr
   try {
     verified = await markEmailVerified(ctx, record.userId, record.data, now);
   } catch (error) {
-    // Not verified: unless the address changed under the token, give the token back for a retry.
-    if (!isAuthError(error, 'TOKEN_INVALID')) await ctx.store.releaseOneTimeToken(record.hash, now).catch(() => false);
-    if (isAuthError(error, 'TOKEN_INVALID')) {
-      ctx.emit({ type: 'email.verification_failed', reason: 'address_changed', userId: record.userId, at: now, ip: input.ip });
-    }
+    // Not verified. The address changed under the token: it stays used. Anything else (the store
+    // failed): the token is given back for a retry.
+    if (isAuthError(error, 'TOKEN_INVALID')) ctx.emit({ type: 'email.verification_failed', reason: 'address_changed', userId: record.userId, at: now, ip: input.ip });
+    else await ctx.store.releaseOneTimeToken(record.hash, now).catch(() => false);
     throw error;
   }
   ctx.emit({ type: 'email.verified', userId: verified.id, at: now, ip: input.ip });
