@@ -32,6 +32,7 @@ import type {
   Store,
   UpdateUserOptions,
   UserExpectation,
+  UserId,
   UserPatch,
   UserRecord,
   UserStatus,
@@ -110,6 +111,13 @@ function emptyData(): FileData {
   return { format: 'gatehouse-json-file-store', version: 1, users: {}, sessions: {}, refreshTokens: {}, oneTimeTokens: {} };
 }
 
+// This store keeps the string ids Gatehouse chooses (UUIDs, or the app's generator). It does not
+// list 'integer' in `userIdKinds`, so createAuth never asks it to assign an id; the port types
+// ids as `UserId` (string | number), and this is the one place that says they are text here.
+function idOf(id: UserId): string {
+  return String(id);
+}
+
 function ms(date: Date): number {
   return date.getTime();
 }
@@ -128,7 +136,7 @@ function dateOrNull(value: number | null): Date | null {
 
 function userRow(user: UserRecord): UserRow {
   return {
-    id: user.id,
+    id: idOf(user.id),
     // Core passes normalized (lower-case) addresses; lower-casing again makes the lookups
     // case-insensitive whatever a caller passes.
     email: user.email.toLowerCase(),
@@ -161,7 +169,7 @@ function userRecord(row: UserRow): UserRecord {
 function sessionRow(session: SessionRecord): SessionRow {
   return {
     id: session.id,
-    userId: session.userId,
+    userId: idOf(session.userId),
     createdAt: ms(session.createdAt),
     lastUsedAt: ms(session.lastUsedAt),
     expiresAt: ms(session.expiresAt),
@@ -200,7 +208,7 @@ function oneTimeTokenRow(token: OneTimeTokenRecord): OneTimeTokenRow {
   return {
     id: token.id,
     hash: token.hash,
-    userId: token.userId,
+    userId: idOf(token.userId),
     purpose: token.purpose,
     createdAt: ms(token.createdAt),
     expiresAt: ms(token.expiresAt),
@@ -239,10 +247,10 @@ function meetsExpectation(row: UserRow, expect: UserExpectation | undefined): bo
 }
 
 /** The user's newest usable code for the purpose: unused, unexpired, with tries left. */
-function newestUsableCode(data: FileData, userId: string, purpose: OneTimeTokenPurpose, now: number): OneTimeTokenRow | undefined {
+function newestUsableCode(data: FileData, userId: UserId, purpose: OneTimeTokenPurpose, now: number): OneTimeTokenRow | undefined {
   let newest: OneTimeTokenRow | undefined;
   for (const token of Object.values(data.oneTimeTokens)) {
-    if (token.userId !== userId || token.purpose !== purpose || token.usedAt !== null || token.expiresAt <= now) continue;
+    if (token.userId !== idOf(userId) || token.purpose !== purpose || token.usedAt !== null || token.expiresAt <= now) continue;
     if (token.attemptsLeft === null || token.attemptsLeft <= 0) continue;
     if (!newest || token.createdAt > newest.createdAt || (token.createdAt === newest.createdAt && token.id > newest.id)) newest = token;
   }
@@ -401,17 +409,19 @@ export async function jsonFileStore(options: JsonFileStoreOptions): Promise<Json
 
   return {
     createUser(user) {
+      const { id } = user;
+      if (id === null) return Promise.reject(new TypeError('jsonFileStore keeps the user ids Gatehouse gives; it cannot assign one.'));
       return mutate((draft) => {
         if (findUserRowByEmail(draft, user.email)) throw new AuthError('EMAIL_TAKEN');
-        if (draft.users[user.id]) throw new Error(`jsonFileStore: a user with id ${user.id} exists already.`);
-        draft.users[user.id] = userRow(user);
+        if (draft.users[idOf(id)]) throw new Error(`jsonFileStore: a user with id ${id} exists already.`);
+        draft.users[idOf(id)] = userRow({ ...user, id });
         return changed(undefined);
       });
     },
 
     findUserById(id) {
       return read((current) => {
-        const row = current.users[id];
+        const row = current.users[idOf(id)];
         return row ? userRecord(row) : null;
       });
     },
@@ -423,14 +433,14 @@ export async function jsonFileStore(options: JsonFileStoreOptions): Promise<Json
       });
     },
 
-    updateUser(id: string, patch: UserPatch, options?: UpdateUserOptions) {
+    updateUser(id: UserId, patch: UserPatch, options?: UpdateUserOptions) {
       return mutate((draft) => {
-        const row = draft.users[id];
+        const row = draft.users[idOf(id)];
         // Checked and applied under the mutex: nothing can change the user in between.
         if (!row || !meetsExpectation(row, options?.expect)) return unchanged(null);
         if (patch.email !== undefined) {
           const owner = findUserRowByEmail(draft, patch.email);
-          if (owner && owner.id !== id) throw new AuthError('EMAIL_TAKEN');
+          if (owner && owner.id !== idOf(id)) throw new AuthError('EMAIL_TAKEN');
           row.email = patch.email.toLowerCase();
         }
         if (patch.emailVerifiedAt !== undefined) row.emailVerifiedAt = msOrNull(patch.emailVerifiedAt);
@@ -446,14 +456,14 @@ export async function jsonFileStore(options: JsonFileStoreOptions): Promise<Json
 
     deleteUser(id) {
       return mutate((draft) => {
-        if (!draft.users[id]) return unchanged(false);
-        delete draft.users[id];
+        if (!draft.users[idOf(id)]) return unchanged(false);
+        delete draft.users[idOf(id)];
         for (const session of Object.values(draft.sessions)) {
-          if (session.userId !== id) continue;
+          if (session.userId !== idOf(id)) continue;
           delete draft.sessions[session.id];
           for (const token of Object.values(draft.refreshTokens)) if (token.sessionId === session.id) delete draft.refreshTokens[token.hash];
         }
-        for (const token of Object.values(draft.oneTimeTokens)) if (token.userId === id) delete draft.oneTimeTokens[token.hash];
+        for (const token of Object.values(draft.oneTimeTokens)) if (token.userId === idOf(id)) delete draft.oneTimeTokens[token.hash];
         return changed(true);
       });
     },
@@ -479,7 +489,7 @@ export async function jsonFileStore(options: JsonFileStoreOptions): Promise<Json
     listSessions(userId) {
       return read((current) =>
         Object.values(current.sessions)
-          .filter((session) => session.userId === userId && session.revokedAt === null)
+          .filter((session) => session.userId === idOf(userId) && session.revokedAt === null)
           .sort((a, b) => b.createdAt - a.createdAt)
           .map(sessionRecord),
       );
@@ -518,7 +528,7 @@ export async function jsonFileStore(options: JsonFileStoreOptions): Promise<Json
       return mutate((draft) => {
         let count = 0;
         for (const session of Object.values(draft.sessions)) {
-          if (session.userId !== userId || session.id === options.exceptSessionId) continue;
+          if (session.userId !== idOf(userId) || session.id === options.exceptSessionId) continue;
           if (revokeRow(session, options)) count += 1;
         }
         return count > 0 ? changed(count) : unchanged(0);
@@ -530,7 +540,7 @@ export async function jsonFileStore(options: JsonFileStoreOptions): Promise<Json
         if (draft.oneTimeTokens[token.hash]) throw new Error('jsonFileStore: that single-use token hash is stored already.');
         // In the same step: only the newest token of a user and purpose stays usable.
         for (const other of Object.values(draft.oneTimeTokens)) {
-          if (other.userId === token.userId && other.purpose === token.purpose && other.usedAt === null) other.usedAt = ms(token.createdAt);
+          if (other.userId === idOf(token.userId) && other.purpose === token.purpose && other.usedAt === null) other.usedAt = ms(token.createdAt);
         }
         draft.oneTimeTokens[token.hash] = oneTimeTokenRow(token);
         return changed(undefined);
@@ -544,11 +554,11 @@ export async function jsonFileStore(options: JsonFileStoreOptions): Promise<Json
       });
     },
 
-    findActiveOneTimeToken(userId: string, purpose: OneTimeTokenPurpose, now: Date) {
+    findActiveOneTimeToken(userId: UserId, purpose: OneTimeTokenPurpose, now: Date) {
       return read((current) => {
         let newest: OneTimeTokenRow | undefined;
         for (const token of Object.values(current.oneTimeTokens)) {
-          if (token.userId !== userId || token.purpose !== purpose || token.usedAt !== null || token.expiresAt <= ms(now)) continue;
+          if (token.userId !== idOf(userId) || token.purpose !== purpose || token.usedAt !== null || token.expiresAt <= ms(now)) continue;
           if (!newest || token.createdAt >= newest.createdAt) newest = token;
         }
         return newest ? oneTimeTokenRecord(newest) : null;
@@ -595,7 +605,7 @@ export async function jsonFileStore(options: JsonFileStoreOptions): Promise<Json
       return mutate((draft) => {
         let count = 0;
         for (const token of Object.values(draft.oneTimeTokens)) {
-          if (token.userId !== userId || token.usedAt !== null || !purposes.includes(token.purpose)) continue;
+          if (token.userId !== idOf(userId) || token.usedAt !== null || !purposes.includes(token.purpose)) continue;
           token.usedAt = ms(now);
           count += 1;
         }

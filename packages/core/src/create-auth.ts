@@ -31,42 +31,49 @@ import { memoryRateLimitStore } from './memory/memory-rate-limit-store.js';
 import { systemClock } from './memory/system-clock.js';
 import { argon2Hasher } from './password/argon2-hasher.js';
 import type { Logger } from './ports/logger.js';
+import type { UserId } from './ports/store.js';
+import type { AppUserId, UserIdOf, UserIdsOption } from './user-ids/user-ids.js';
 import type { RequestMeta } from './context.js';
 import type { ProfileSchema, defaultProfileSchema } from './profile.js';
 import { accessTokenCodec } from './tokens/access-token.js';
 import { resolveKeys, type ResolvedKey } from './tokens/signing-keys.js';
 import { deriveRotationSecret } from './sessions/sessions.js';
 
-/** The flows of one Gatehouse instance, bound to its config and ports. */
-export interface Auth<P = Record<string, unknown>> {
+/**
+ * The flows of one Gatehouse instance, bound to its config and ports. `P` is the profile, `Id`
+ * the type of user ids: `createAuth` gives `number` for `userIds: 'integer'` and `string`
+ * otherwise; unnamed, or when the compiler does not know the config's `userIds`, it is your
+ * app's (`AppTypes`, `string` unless declared).
+ */
+export interface Auth<P = Record<string, unknown>, Id extends UserId = AppUserId> {
   /** Creates an account; see {@link register}. */
-  register(input: Omit<RegisterInput, 'profile'> & { profile?: Partial<P> }): Promise<RegisterResult<P>>;
+  register(input: Omit<RegisterInput, 'profile'> & { profile?: Partial<P> }): Promise<RegisterResult<P, Id>>;
   /** Checks an email and password and starts a session; see {@link login}. */
-  login(input: LoginInput): Promise<LoginResult<P>>;
+  login(input: LoginInput): Promise<LoginResult<P, Id>>;
   /** Rotates a refresh token; see {@link refresh}. */
-  refresh(input: RefreshInput): Promise<RefreshResult<P>>;
+  refresh(input: RefreshInput): Promise<RefreshResult<P, Id>>;
   /** A new access token for the live session of a valid one, without a refresh token; see {@link reissueAccessToken}. */
-  reissueAccessToken(input: ReissueAccessTokenInput): Promise<ReissueAccessTokenResult<P>>;
+  reissueAccessToken(input: ReissueAccessTokenInput): Promise<ReissueAccessTokenResult<P, Id>>;
   /** Ends the caller's session; see {@link logout}. */
-  logout(input: LogoutInput): Promise<void>;
+  logout(input: LogoutInput<Id>): Promise<void>;
   /** Ends every session of a user; see {@link logoutAll}. */
-  logoutAll(input: LogoutAllInput): Promise<{ count: number }>;
+  logoutAll(input: LogoutAllInput<Id>): Promise<{ count: number }>;
   /** Verifies an access token (and its session); see {@link authenticate}. */
-  authenticate(accessToken: string): Promise<Identity>;
+  authenticate(accessToken: string): Promise<Identity<Id>>;
   /** Reads a user's account and profile. */
-  getProfile(input: GetProfileInput): Promise<AuthUser<P>>;
+  getProfile(input: GetProfileInput<Id>): Promise<AuthUser<P, Id>>;
   /** Changes profile fields. */
-  updateProfile(input: { userId: string; profile: Partial<P> } & RequestMeta): Promise<AuthUser<P>>;
+  updateProfile(input: { userId: Id; profile: Partial<P> } & RequestMeta): Promise<AuthUser<P, Id>>;
   /** Lists a user's live sessions. */
-  listSessions(input: ListSessionsInput): Promise<SessionInfo[]>;
+  listSessions(input: ListSessionsInput<Id>): Promise<SessionInfo[]>;
   /** Ends one of a user's sessions. */
-  revokeSession(input: RevokeSessionInput): Promise<void>;
+  revokeSession(input: RevokeSessionInput<Id>): Promise<void>;
   /** Enables or disables an account (admin). */
-  setUserStatus(input: SetUserStatusInput): Promise<AuthUser<P>>;
+  setUserStatus(input: SetUserStatusInput<Id>): Promise<AuthUser<P, Id>>;
   /** Deletes an account (admin). */
-  deleteUser(input: DeleteUserInput): Promise<void>;
+  deleteUser(input: DeleteUserInput<Id>): Promise<void>;
   /** Verifies an address with the emailed link token or code; see {@link verifyEmail}. */
-  verifyEmail(input: VerifyEmailInput): Promise<VerifyEmailResult<P>>;
+  verifyEmail(input: VerifyEmailInput<Id>): Promise<VerifyEmailResult<P, Id>>;
   /** Sends a new verification email; same answer whatever the account; see {@link resendVerification}. */
   resendVerification(input: ResendVerificationInput): Promise<void>;
   /** Emails a password-reset link; same answer whatever the account; see {@link requestPasswordReset}. */
@@ -74,11 +81,11 @@ export interface Auth<P = Record<string, unknown>> {
   /** Sets a new password with a reset token and ends every session; see {@link confirmPasswordReset}. */
   confirmPasswordReset(input: ConfirmPasswordResetInput): Promise<void>;
   /** Changes a logged-in user's password and ends their other sessions; see {@link changePassword}. */
-  changePassword(input: ChangePasswordInput): Promise<void>;
+  changePassword(input: ChangePasswordInput<Id>): Promise<void>;
   /** Starts a change of address: the new one gets a link or code, the old one a notice; see {@link requestEmailChange}. */
-  requestEmailChange(input: RequestEmailChangeInput): Promise<void>;
+  requestEmailChange(input: RequestEmailChangeInput<Id>): Promise<void>;
   /** Completes a change of address with the token or code sent to it; see {@link confirmEmailChange}. */
-  confirmEmailChange(input: ConfirmEmailChangeInput): Promise<ConfirmEmailChangeResult<P>>;
+  confirmEmailChange(input: ConfirmEmailChangeInput<Id>): Promise<ConfirmEmailChangeResult<P, Id>>;
   /** The public keys as a JWKS document (empty with an HS256 secret). */
   jwks(): { keys: Record<string, unknown>[] };
   /**
@@ -127,6 +134,7 @@ function rotationMaterial(explicit: string | Uint8Array | undefined, keys: reado
  * Creates a Gatehouse instance: validates the config once and binds every flow to it.
  *
  * @throws TypeError when the config is invalid, with a message naming each problem and its fix.
+ * User ids are typed from `userIds`: `number` for `'integer'`, `string` otherwise.
  * @example
  * ```ts
  * import { createAuth, memoryStore, memoryMailer } from '@gatehouse/core';
@@ -140,7 +148,9 @@ function rotationMaterial(explicit: string | Uint8Array | undefined, keys: reado
  * const { user } = await auth.register({ email: 'ada@example.com', password: 'Analytical-Engine-1843' });
  * ```
  */
-export function createAuth<S extends ProfileSchema = typeof defaultProfileSchema>(config: AuthConfig<S>): Auth<z.output<S>> {
+export function createAuth<S extends ProfileSchema = typeof defaultProfileSchema, U extends UserIdsOption = 'uuid'>(
+  config: AuthConfig<S, U>,
+): Auth<z.output<S>, UserIdOf<U>> {
   const parsed = parseConfig(config);
   const resolved = resolveConfig(parsed);
   const logger = parsed.logger ?? silentLogger;
@@ -182,27 +192,29 @@ export function createAuth<S extends ProfileSchema = typeof defaultProfileSchema
   };
 
   type P = z.output<S>;
+  // The flows serve any kind of id; the config's `userIds` decides which one this instance has.
+  type Id = UserIdOf<U>;
   return {
-    register: (input) => register(context, input) as Promise<RegisterResult<P>>,
-    login: (input) => login(context, input) as Promise<LoginResult<P>>,
-    refresh: (input) => refresh(context, input) as Promise<RefreshResult<P>>,
-    reissueAccessToken: (input) => reissueAccessToken(context, input) as Promise<ReissueAccessTokenResult<P>>,
+    register: (input) => register(context, input) as Promise<RegisterResult<P, Id>>,
+    login: (input) => login(context, input) as Promise<LoginResult<P, Id>>,
+    refresh: (input) => refresh(context, input) as Promise<RefreshResult<P, Id>>,
+    reissueAccessToken: (input) => reissueAccessToken(context, input) as Promise<ReissueAccessTokenResult<P, Id>>,
     logout: (input) => logout(context, input),
     logoutAll: (input) => logoutAll(context, input),
-    authenticate: (accessToken) => authenticate(context, accessToken),
-    getProfile: (input) => getProfile(context, input) as Promise<AuthUser<P>>,
-    updateProfile: (input) => updateProfile(context, input) as Promise<AuthUser<P>>,
+    authenticate: (accessToken) => authenticate(context, accessToken) as Promise<Identity<Id>>,
+    getProfile: (input) => getProfile(context, input) as Promise<AuthUser<P, Id>>,
+    updateProfile: (input) => updateProfile(context, input) as Promise<AuthUser<P, Id>>,
     listSessions: (input) => listSessions(context, input),
     revokeSession: (input) => revokeSession(context, input),
-    setUserStatus: (input) => setUserStatus(context, input) as Promise<AuthUser<P>>,
+    setUserStatus: (input) => setUserStatus(context, input) as Promise<AuthUser<P, Id>>,
     deleteUser: (input) => deleteUser(context, input),
-    verifyEmail: (input) => verifyEmail(context, input) as Promise<VerifyEmailResult<P>>,
+    verifyEmail: (input) => verifyEmail(context, input) as Promise<VerifyEmailResult<P, Id>>,
     resendVerification: (input) => resendVerification(context, input),
     requestPasswordReset: (input) => requestPasswordReset(context, input),
     confirmPasswordReset: (input) => confirmPasswordReset(context, input),
     changePassword: (input) => changePassword(context, input),
     requestEmailChange: (input) => requestEmailChange(context, input),
-    confirmEmailChange: (input) => confirmEmailChange(context, input) as Promise<ConfirmEmailChangeResult<P>>,
+    confirmEmailChange: (input) => confirmEmailChange(context, input) as Promise<ConfirmEmailChangeResult<P, Id>>,
     jwks: () => context.accessTokens.jwks(),
     settled: background.settled,
     context,

@@ -1,3 +1,5 @@
+import type { UserId } from './ports/store.js';
+
 /** Why a session ended. */
 export type SessionEndReason =
   | 'logout'
@@ -27,33 +29,33 @@ export interface EventBase {
  * password, a token, a code or a hash.
  */
 export type AuthEvent =
-  | (EventBase & { type: 'user.registered'; userId: string })
-  | (EventBase & { type: 'user.register_existing'; userId: string })
-  | (EventBase & { type: 'user.status_changed'; userId: string; status: string })
-  | (EventBase & { type: 'user.deleted'; userId: string })
-  | (EventBase & { type: 'login.succeeded'; userId: string; sessionId: string })
-  | (EventBase & { type: 'login.failed'; reason: LoginFailureReason; userId?: string })
-  | (EventBase & { type: 'session.created'; userId: string; sessionId: string })
-  | (EventBase & { type: 'session.ended'; userId: string; sessionId: string | null; reason: SessionEndReason; count: number })
-  | (EventBase & { type: 'refresh_token.rotated'; userId: string; sessionId: string })
-  | (EventBase & { type: 'refresh_token.used'; userId: string; sessionId: string })
-  | (EventBase & { type: 'access_token.reissued'; userId: string; sessionId: string })
-  | (EventBase & { type: 'refresh_token.grace_retry'; userId: string; sessionId: string })
-  | (EventBase & { type: 'refresh_token.reused'; userId: string; sessionId: string })
-  | (EventBase & { type: 'password.rehashed'; userId: string })
-  | (EventBase & { type: 'password.changed'; userId: string })
-  | (EventBase & { type: 'password.reset_requested'; userId?: string })
-  | (EventBase & { type: 'password.reset'; userId: string })
-  | (EventBase & { type: 'profile.updated'; userId: string; fields: string[] })
-  | (EventBase & { type: 'email.verification_sent'; userId: string })
-  | (EventBase & { type: 'email.verified'; userId: string })
-  | (EventBase & { type: 'email.verification_failed'; userId?: string; reason: string })
-  | (EventBase & { type: 'email.change_requested'; userId: string })
-  | (EventBase & { type: 'email.changed'; userId: string })
-  | (EventBase & { type: 'mail.failed'; userId?: string; template: string })
-  | (EventBase & { type: 'password.check_failed'; userId: string; flow: 'change_password' | 'change_email' })
+  | (EventBase & { type: 'user.registered'; userId: UserId })
+  | (EventBase & { type: 'user.register_existing'; userId: UserId })
+  | (EventBase & { type: 'user.status_changed'; userId: UserId; status: string })
+  | (EventBase & { type: 'user.deleted'; userId: UserId })
+  | (EventBase & { type: 'login.succeeded'; userId: UserId; sessionId: string })
+  | (EventBase & { type: 'login.failed'; reason: LoginFailureReason; userId?: UserId })
+  | (EventBase & { type: 'session.created'; userId: UserId; sessionId: string })
+  | (EventBase & { type: 'session.ended'; userId: UserId; sessionId: string | null; reason: SessionEndReason; count: number })
+  | (EventBase & { type: 'refresh_token.rotated'; userId: UserId; sessionId: string })
+  | (EventBase & { type: 'refresh_token.used'; userId: UserId; sessionId: string })
+  | (EventBase & { type: 'access_token.reissued'; userId: UserId; sessionId: string })
+  | (EventBase & { type: 'refresh_token.grace_retry'; userId: UserId; sessionId: string })
+  | (EventBase & { type: 'refresh_token.reused'; userId: UserId; sessionId: string })
+  | (EventBase & { type: 'password.rehashed'; userId: UserId })
+  | (EventBase & { type: 'password.changed'; userId: UserId })
+  | (EventBase & { type: 'password.reset_requested'; userId?: UserId })
+  | (EventBase & { type: 'password.reset'; userId: UserId })
+  | (EventBase & { type: 'profile.updated'; userId: UserId; fields: string[] })
+  | (EventBase & { type: 'email.verification_sent'; userId: UserId })
+  | (EventBase & { type: 'email.verified'; userId: UserId })
+  | (EventBase & { type: 'email.verification_failed'; userId?: UserId; reason: string })
+  | (EventBase & { type: 'email.change_requested'; userId: UserId })
+  | (EventBase & { type: 'email.changed'; userId: UserId })
+  | (EventBase & { type: 'mail.failed'; userId?: UserId; template: string })
+  | (EventBase & { type: 'password.check_failed'; userId: UserId; flow: 'change_password' | 'change_email' })
   | (EventBase & { type: 'rate_limit.exceeded'; rule: string })
-  | (EventBase & { type: 'account.locked'; userId?: string });
+  | (EventBase & { type: 'account.locked'; userId?: UserId });
 
 /** The `type` of every {@link AuthEvent}. */
 export type AuthEventType = AuthEvent['type'];

@@ -4,6 +4,7 @@ export type { AuthConfig, ResolvedConfig, SigningKey } from './config.js';
 export type { EmailChangeOptions, EmailVerificationOptions, PasswordResetOptions } from './mail/emailed-token-options.js';
 export type { SessionOptions } from './sessions/options.js';
 export type { AccessTokenOptions } from './tokens/options.js';
+export type { AppTypes, AppUserId, ResolvedUserIds, UserIdGenerator, UserIdOf, UserIdsOption } from './user-ids/user-ids.js';
 export type { AuthContext, RequestMeta } from './context.js';
 
 export { AuthError, AUTH_ERROR_CODES, isAuthError } from './errors.js';
@@ -45,6 +46,7 @@ export type { AccessGrant, TokenPair } from './sessions/sessions.js';
 
 export { normalizeEmail } from './email.js';
 export { defaultProfileSchema } from './profile.js';
+export { normalizeUniqueValue, uniqueValueTakenError } from './unique-values.js';
 export type { DefaultProfile, ProfileSchema } from './profile.js';
 export type { Duration } from './lib/duration.js';
 
@@ -68,6 +70,7 @@ export type { PasswordHasher } from './ports/password-hasher.js';
 export type { RandomSource } from './ports/random-source.js';
 export type { RateLimitHitOptions, RateLimitState, RateLimitStore } from './ports/rate-limit-store.js';
 export type {
+  CreateUserOptions,
   OneTimeTokenPurpose,
   OneTimeTokenRecord,
   RefreshTokenLookup,
@@ -78,9 +81,13 @@ export type {
   SessionRecord,
   SessionWithUser,
   Store,
+  NewUserRecord,
+  UserId,
+  UserIdKind,
   UserPatch,
   UserRecord,
   UserStatus,
+  UniqueValue,
   UserExpectation,
   UpdateUserOptions,
   CheckOneTimeCodeInput,

@@ -1,7 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
-import { AuthError } from '@gatehouse/core';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AuthError, uniqueValueTakenError } from '@gatehouse/core';
 import type {
   CheckOneTimeCodeInput,
+  CreateUserOptions,
+  NewUserRecord,
   OneTimeCodeCheck,
   OneTimeTokenPurpose,
   OneTimeTokenRecord,
@@ -13,14 +15,17 @@ import type {
   SessionRecord,
   SessionWithUser,
   Store,
+  UniqueValue,
   UpdateUserOptions,
   UserExpectation,
+  UserId,
+  UserIdKind,
   UserPatch,
   UserRecord,
 } from '@gatehouse/core';
-import type { Kysely, Updateable, UpdateQueryBuilder, UpdateResult } from 'kysely';
+import type { Kysely, Transaction, Updateable, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import { detectDialect } from './lib/dialect.js';
-import { isEmailTaken } from './lib/driver-errors.js';
+import { isEmailTaken, isUniqueValueTaken } from './lib/driver-errors.js';
 import {
   emailKey,
   oneTimeTokenToRow,
@@ -32,6 +37,7 @@ import {
   sessionToRow,
   toMillis,
   toMillisOrNull,
+  toUserId,
   userToRow,
 } from './lib/rows.js';
 import type { UserRow } from './lib/rows.js';
@@ -39,11 +45,20 @@ import { tablePrefixPlugin } from './lib/table-prefix-plugin.js';
 import { schemaNames } from './lib/tables.js';
 import type { Database, UsersTable } from './lib/tables.js';
 import { inTransaction, rollback } from './lib/transaction.js';
+import { userIdColumnKind, userIdKind, userIdMismatch } from './lib/user-id-column.js';
 
 /** Options of {@link kyselyStore}. */
 export interface KyselyStoreOptions {
   /** Prefix of every table name; the default is `gatehouse_`. Must match the one given to {@link migrateToLatest}. */
   tablePrefix?: string;
+  /**
+   * The kind of user ids (default `'string'`): `'integer'` when the tables were made by
+   * `migrateToLatest(db, { userIds: 'integer' })`, for `userIds: 'integer'` in `createAuth`. The
+   * database then assigns each new user's id, and the store hands ids out as numbers. The first
+   * call checks the users table: one made for the other kind fails every call with a `TypeError`
+   * that says what to set.
+   */
+  userIds?: UserIdKind;
 }
 
 // The user's columns under `u_` names, for lookups that join a session or token with its user.
@@ -62,7 +77,7 @@ const USER_COLUMNS = [
 
 type Aliased<R, P extends string> = { [K in keyof R & string as `${P}${K}`]: R[K] };
 
-function joinedUser(row: Aliased<UserRow, 'u_'>): UserRecord {
+function joinedUser(row: Aliased<UserRow, 'u_'>, kind: UserIdKind): UserRecord {
   return rowToUser({
     id: row.u_id,
     email: row.u_email,
@@ -74,7 +89,7 @@ function joinedUser(row: Aliased<UserRow, 'u_'>): UserRecord {
     created_at: row.u_created_at,
     updated_at: row.u_updated_at,
     last_login_at: row.u_last_login_at,
-  });
+  }, kind);
 }
 
 function userChanges(patch: UserPatch): Updateable<UsersTable> {
@@ -104,6 +119,28 @@ function whereExpected<O>(
   return conditional;
 }
 
+// Longer unique values are stored as their SHA-256, so that any length fits the column.
+const MAX_UNIQUE_VALUE_LENGTH = 255;
+
+interface StoredUniqueValue {
+  field: string;
+  value: string;
+}
+
+/** The rows of unique values: long values hashed, repeats dropped, in one order for every caller (so concurrent claims lock rows in the same order). */
+function uniqueRows(values: readonly UniqueValue[]): StoredUniqueValue[] {
+  const rows = new Map<string, StoredUniqueValue>();
+  for (const { field, value } of values) {
+    const stored = value.length <= MAX_UNIQUE_VALUE_LENGTH ? value : `sha256:${createHash('sha256').update(value).digest('base64url')}`;
+    rows.set(JSON.stringify([field, stored]), { field, value: stored });
+  }
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+}
+
+function sameRow(a: StoredUniqueValue, b: StoredUniqueValue): boolean {
+  return a.field === b.field && a.value === b.value;
+}
+
 function sameHash(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
@@ -119,7 +156,8 @@ function sameHash(a: string, b: string): boolean {
  * `AuthError('EMAIL_TAKEN')`; any other database error is thrown as it is, and Gatehouse
  * answers it with `SERVICE_UNAVAILABLE`. Plugins on `db` (e.g. `CamelCasePlugin`) are ignored.
  *
- * @throws TypeError when `tablePrefix` is invalid or the dialect is not SQLite, PostgreSQL or MySQL.
+ * @throws TypeError when `tablePrefix` or `userIds` is invalid or the dialect is not SQLite,
+ * PostgreSQL or MySQL.
  *
  * @example
  * ```ts
@@ -136,46 +174,133 @@ function sameHash(a: string, b: string): boolean {
 export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): Store {
   const names = schemaNames(options.tablePrefix, 'kyselyStore');
   const dialect = detectDialect(db, 'kyselyStore');
+  const kind = userIdKind(options.userIds, 'kyselyStore');
   const q: Kysely<Database> = db.withoutPlugins().withPlugin(tablePrefixPlugin(names));
   // PostgreSQL and SQLite answer an UPDATE with the changed row; MySQL needs a second query.
   const hasReturning = dialect !== 'mysql';
+
+  /** Inserts a user's row and returns the user's id: with integer ids, the one the database assigned. */
+  async function insertUser(target: Kysely<Database>, user: NewUserRecord): Promise<UserId> {
+    if (kind === 'string') {
+      if (user.id === null) {
+        throw new TypeError("kyselyStore: createUser got no id, but this store keeps the ids Gatehouse gives; for ids the database assigns, pass { userIds: 'integer' } to migrateToLatest (new tables) and kyselyStore.");
+      }
+      await target.insertInto('users').values(userToRow(user)).execute().catch(emailTakenOr);
+      return user.id;
+    }
+    if (user.id !== null) {
+      throw new TypeError(`kyselyStore: createUser got the id ${JSON.stringify(user.id)}, but with { userIds: 'integer' } the database assigns ids; set userIds: 'integer' in createAuth too.`);
+    }
+    const insert = target.insertInto('users').values(userToRow(user));
+    if (hasReturning) return toUserId((await insert.returning('id').executeTakeFirstOrThrow().catch(emailTakenOr)).id, kind);
+    const { insertId } = await insert.executeTakeFirst().catch(emailTakenOr);
+    if (insertId === undefined) throw new Error('kyselyStore: the database reported no id for the new user.');
+    return toUserId(insertId, kind);
+  }
 
   function emailTakenOr(error: unknown): never {
     if (isEmailTaken(error, names, dialect)) throw new AuthError('EMAIL_TAKEN');
     throw error;
   }
 
-  return {
-    async createUser(user: UserRecord): Promise<void> {
-      await q.insertInto('users').values(userToRow(user)).execute().catch(emailTakenOr);
+  /** Inserts unique values of `userId`; one that another user holds is refused as taken. */
+  async function claimUniqueValues(trx: Transaction<Database>, userId: string, rows: readonly StoredUniqueValue[]): Promise<void> {
+    for (const row of rows) {
+      await trx
+        .insertInto('profile_unique_values')
+        .values({ ...row, user_id: userId })
+        .execute()
+        .catch((error: unknown) => {
+          if (isUniqueValueTaken(error, names, dialect)) throw uniqueValueTakenError(row.field);
+          throw error;
+        });
+    }
+  }
+
+  /** The first of `rows` that some user holds, or `undefined`. */
+  async function firstHeld(rows: readonly StoredUniqueValue[]): Promise<StoredUniqueValue | undefined> {
+    for (const row of rows) {
+      const held = await q.selectFrom('profile_unique_values').select('user_id').where('field', '=', row.field).where('value', '=', row.value).executeTakeFirst();
+      if (held) return row;
+    }
+    return undefined;
+  }
+
+  const store: Store = {
+    // See Store.enforcesUniqueValues: profile_unique_values, migration 0002.
+    enforcesUniqueValues: true,
+    userIdKinds: [kind],
+
+    async createUser(user: NewUserRecord, options?: CreateUserOptions): Promise<UserId> {
+      const rows = uniqueRows(options?.unique ?? []);
+      if (rows.length === 0) return insertUser(q, user);
+      try {
+        // The user first, then its values, in one transaction: a refused value leaves no user,
+        // and a refused user no value.
+        return await inTransaction(q, async (trx) => {
+          const id = await insertUser(trx, user);
+          await claimUniqueValues(trx, String(id), rows);
+          return id;
+        });
+      } catch (error) {
+        // The contract reports a taken value before a taken email. The failed insert ended the
+        // transaction (PostgreSQL aborts it), so the values are judged by a read after it.
+        const held = error instanceof AuthError && error.code === 'EMAIL_TAKEN' ? await firstHeld(rows) : undefined;
+        throw held === undefined ? error : uniqueValueTakenError(held.field);
+      }
     },
 
-    async findUserById(id: string): Promise<UserRecord | null> {
+    async findUserById(id: UserId): Promise<UserRecord | null> {
       const row = await q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-      return row ? rowToUser(row) : null;
+      return row ? rowToUser(row, kind) : null;
     },
 
     async findUserByEmail(email: string): Promise<UserRecord | null> {
       const row = await q.selectFrom('users').selectAll().where('email', '=', emailKey(email)).executeTakeFirst();
-      return row ? rowToUser(row) : null;
+      return row ? rowToUser(row, kind) : null;
     },
 
-    async updateUser(id: string, patch: UserPatch, options?: UpdateUserOptions): Promise<UserRecord | null> {
+    async updateUser(id: UserId, patch: UserPatch, options?: UpdateUserOptions): Promise<UserRecord | null> {
       const expect = options?.expect;
+      if (options?.unique !== undefined) {
+        const wanted = uniqueRows(options.unique);
+        return inTransaction(q, async (trx): Promise<UserRecord | null> => {
+          // The user's row first (it stays locked to the end), so that concurrent changes of one
+          // user's values queue up, and in the order deleteUser takes its locks.
+          const update = whereExpected(trx.updateTable('users').set(userChanges(patch)).where('id', '=', id), expect);
+          let row: UserRow | undefined;
+          if (hasReturning) {
+            row = await update.returningAll().executeTakeFirst().catch(emailTakenOr);
+            if (!row) rollback(null);
+          } else {
+            const result: UpdateResult = await update.executeTakeFirst().catch(emailTakenOr);
+            if (result.numUpdatedRows === 0n) rollback(null);
+          }
+          // Only what changed is written: most profile updates keep the values as they are.
+          const userId = String(id);
+          const held = await trx.selectFrom('profile_unique_values').select(['field', 'value']).where('user_id', '=', userId).execute();
+          for (const old of held.filter((candidate) => !wanted.some((row) => sameRow(row, candidate)))) {
+            await trx.deleteFrom('profile_unique_values').where('field', '=', old.field).where('value', '=', old.value).where('user_id', '=', userId).execute();
+          }
+          await claimUniqueValues(trx, userId, wanted.filter((candidate) => !held.some((row) => sameRow(row, candidate))));
+          row ??= await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+          return row ? rowToUser(row, kind) : null;
+        });
+      }
       const update = whereExpected(q.updateTable('users').set(userChanges(patch)).where('id', '=', id), expect);
       if (hasReturning) {
         const row = await update.returningAll().executeTakeFirst().catch(emailTakenOr);
-        return row ? rowToUser(row) : null;
+        return row ? rowToUser(row, kind) : null;
       }
       const result: UpdateResult = await update.executeTakeFirst().catch(emailTakenOr);
       // The row count decides a conditional update (mysql2 reports matched rows, its FOUND_ROWS
       // default); the read back only gives the record.
       if (expect !== undefined && result.numUpdatedRows === 0n) return null;
       const row = await q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-      return row ? rowToUser(row) : null;
+      return row ? rowToUser(row, kind) : null;
     },
 
-    async deleteUser(id: string): Promise<boolean> {
+    async deleteUser(id: UserId): Promise<boolean> {
       if (dialect === 'postgres') {
         // Data-modifying CTEs all run, once, in the one statement.
         const result = await q
@@ -184,6 +309,7 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
             db.deleteFrom('refresh_tokens').where('session_id', 'in', db.selectFrom('ended_sessions').select('id')).returning('hash'),
           )
           .with('ended_one_time_tokens', (db) => db.deleteFrom('one_time_tokens').where('user_id', '=', id).returning('id'))
+          .with('freed_unique_values', (db) => db.deleteFrom('profile_unique_values').where('user_id', '=', String(id)).returning('field'))
           .deleteFrom('users')
           .where('id', '=', id)
           .executeTakeFirst();
@@ -198,6 +324,7 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
           .execute();
         await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
         await trx.deleteFrom('one_time_tokens').where('user_id', '=', id).execute();
+        await trx.deleteFrom('profile_unique_values').where('user_id', '=', String(id)).execute();
         return deleted.numDeletedRows > 0n;
       });
     },
@@ -225,10 +352,10 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
         .select(USER_COLUMNS)
         .where('sessions.id', '=', id)
         .executeTakeFirst();
-      return row ? { session: rowToSession(row), user: joinedUser(row) } : null;
+      return row ? { session: rowToSession(row, kind), user: joinedUser(row, kind) } : null;
     },
 
-    async listSessions(userId: string): Promise<SessionRecord[]> {
+    async listSessions(userId: UserId): Promise<SessionRecord[]> {
       const rows = await q
         .selectFrom('sessions')
         .selectAll()
@@ -237,7 +364,7 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .execute();
-      return rows.map(rowToSession);
+      return rows.map((row) => rowToSession(row, kind));
     },
 
     async findRefreshToken(hash: string): Promise<RefreshTokenLookup | null> {
@@ -253,8 +380,8 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
       if (!row) return null;
       return {
         token: rowToRefreshToken({ hash: row.t_hash, session_id: row.id, issued_at: row.t_issued_at, used_at: row.t_used_at }),
-        session: rowToSession(row),
-        user: joinedUser(row),
+        session: rowToSession(row, kind),
+        user: joinedUser(row, kind),
       };
     },
 
@@ -334,7 +461,7 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
       return result.numUpdatedRows > 0n;
     },
 
-    async revokeUserSessions(userId: string, options: RevokeUserSessionsOptions): Promise<number> {
+    async revokeUserSessions(userId: UserId, options: RevokeUserSessionsOptions): Promise<number> {
       let update = q
         .updateTable('sessions')
         .set({ revoked_at: toMillis(options.now), revoked_reason: options.reason })
@@ -363,10 +490,10 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
 
     async findOneTimeToken(hash: string): Promise<OneTimeTokenRecord | null> {
       const row = await q.selectFrom('one_time_tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
-      return row ? rowToOneTimeToken(row) : null;
+      return row ? rowToOneTimeToken(row, kind) : null;
     },
 
-    async findActiveOneTimeToken(userId: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null> {
+    async findActiveOneTimeToken(userId: UserId, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null> {
       const row = await q
         .selectFrom('one_time_tokens')
         .selectAll()
@@ -378,7 +505,7 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
         .orderBy('id', 'desc')
         .limit(1)
         .executeTakeFirst();
-      return row ? rowToOneTimeToken(row) : null;
+      return row ? rowToOneTimeToken(row, kind) : null;
     },
 
     async consumeOneTimeToken(hash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null> {
@@ -399,7 +526,7 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
         row = await q.selectFrom('one_time_tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
       }
       // The record as it was before: only usedAt changed.
-      return row ? { ...rowToOneTimeToken(row), usedAt: null } : null;
+      return row ? { ...rowToOneTimeToken(row, kind), usedAt: null } : null;
     },
 
     async releaseOneTimeToken(hash: string, usedAt: Date): Promise<boolean> {
@@ -452,7 +579,7 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
           .returningAll()
           .executeTakeFirst();
         if (!row) return { outcome: 'none' };
-        const code = rowToOneTimeToken(row);
+        const code = rowToOneTimeToken(row, kind);
         if (sameHash(code.hash, input.hash)) return { outcome: 'consumed', record: { ...code, usedAt: null } };
         return { outcome: 'wrong', attemptsLeft: code.attemptsLeft ?? 0 };
       }
@@ -460,7 +587,7 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
       return inTransaction(q, async (trx): Promise<OneTimeCodeCheck> => {
         const row = await newestUsable(trx).selectAll().forUpdate().executeTakeFirst();
         if (!row) return { outcome: 'none' };
-        const code = rowToOneTimeToken(row);
+        const code = rowToOneTimeToken(row, kind);
         if (sameHash(code.hash, input.hash)) {
           await trx.updateTable('one_time_tokens').set({ used_at: now }).where('id', '=', code.id).execute();
           return { outcome: 'consumed', record: code };
@@ -475,7 +602,7 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
       });
     },
 
-    async voidOneTimeTokens(userId: string, purposes: readonly OneTimeTokenPurpose[], now: Date): Promise<number> {
+    async voidOneTimeTokens(userId: UserId, purposes: readonly OneTimeTokenPurpose[], now: Date): Promise<number> {
       if (purposes.length === 0) return 0;
       const result = await q
         .updateTable('one_time_tokens')
@@ -487,4 +614,43 @@ export function kyselyStore(db: Kysely<any>, options: KyselyStoreOptions = {}): 
       return Number(result.numUpdatedRows);
     },
   };
+  return checkedAtFirstUse(store, () => userIdColumnKind(q, names, dialect), (found) => {
+    if (found !== kind) throw new TypeError(userIdMismatch('kyselyStore', names.tables.users, found, kind));
+  });
+}
+
+/**
+ * The store with every method waiting, at first use only, for a look at the users table: a table
+ * made for other ids than the store's fails every call with the same `TypeError`. A table not
+ * there yet, or a failed look, is looked at again at the next call.
+ */
+function checkedAtFirstUse(store: Store, look: () => Promise<UserIdKind | null>, judge: (found: UserIdKind) => void): Store {
+  let checked: Promise<void> | undefined;
+  let confirmed = false;
+  function check(): Promise<void> {
+    checked ??= look().then(
+      (found) => {
+        if (found === null) {
+          checked = undefined;
+          return;
+        }
+        judge(found);
+        confirmed = true;
+      },
+      (error: unknown) => {
+        checked = undefined;
+        throw error;
+      },
+    );
+    return checked;
+  }
+  const guarded: Record<string, unknown> = { ...store };
+  for (const [name, method] of Object.entries(store)) {
+    if (typeof method !== 'function') continue;
+    guarded[name] = async (...args: unknown[]): Promise<unknown> => {
+      if (!confirmed) await check();
+      return (method as (...values: unknown[]) => Promise<unknown>).apply(store, args);
+    };
+  }
+  return guarded as unknown as Store;
 }

@@ -1,14 +1,24 @@
 import { setTimeout } from 'node:timers/promises';
+import type { UserIdKind } from '@gatehouse/core';
 import { Migrator } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 import { detectDialect } from './lib/dialect.js';
 import { kyselyMigrations } from './lib/schema-migrations.js';
 import { schemaNames } from './lib/tables.js';
+import { userIdColumnKind, userIdKind, userIdMismatch } from './lib/user-id-column.js';
 
 /** Options of {@link migrateToLatest}. */
 export interface MigrateToLatestOptions {
   /** Prefix of every table and index name; the default is `gatehouse_`. Use the same one for the stores. */
   tablePrefix?: string;
+  /**
+   * The kind of user ids the tables are made for (default `'string'`: the ids Gatehouse
+   * chooses, UUIDs or your generator's, in varchar columns). `'integer'` makes `users.id` an
+   * auto-increment primary key (BIGINT; SQLite's INTEGER) and every `user_id` a BIGINT, for
+   * `userIds: 'integer'` in `createAuth`. Chosen once, when the tables are created: it must be
+   * the same at every later call, and the same as the store's.
+   */
+  userIds?: UserIdKind;
 }
 
 /** What {@link migrateToLatest} did. */
@@ -27,7 +37,9 @@ export interface MigrateToLatestResult {
  * migration history in `<prefix>migrations`, apart from your app's migrations. Plugins on `db`
  * (e.g. `CamelCasePlugin`) are ignored.
  *
- * @throws TypeError when `tablePrefix` is invalid or the dialect is not SQLite, PostgreSQL or MySQL.
+ * @throws TypeError when `tablePrefix` or `userIds` is invalid, the dialect is not SQLite,
+ * PostgreSQL or MySQL, or the tables exist for another kind of user id than `userIds` says (an
+ * install never switches; nothing is changed then).
  * @throws the database's error when a migration fails (on PostgreSQL and SQLite nothing of that
  * migration is left behind; MySQL cannot roll back DDL).
  *
@@ -39,12 +51,18 @@ export interface MigrateToLatestResult {
  *
  * const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database('app.db') }) });
  * const { applied } = await migrateToLatest(db);
+ * // New tables for store-assigned ids 1, 2, 3, … (`userIds: 'integer'` in createAuth):
+ * // await migrateToLatest(db, { userIds: 'integer' });
  * ```
  */
 export async function migrateToLatest(db: Kysely<any>, options: MigrateToLatestOptions = {}): Promise<MigrateToLatestResult> {
   const names = schemaNames(options.tablePrefix, 'migrateToLatest');
   const dialect = detectDialect(db, 'migrateToLatest');
-  const migrations = kyselyMigrations(names, dialect);
+  const userIds = userIdKind(options.userIds, 'migrateToLatest');
+  // Tables made for the other kind of id are left as they are: the later steps would not fit them.
+  const existing = await userIdColumnKind(db, names, dialect);
+  if (existing !== null && existing !== userIds) throw new TypeError(userIdMismatch('migrateToLatest', names.tables.users, existing, userIds));
+  const migrations = kyselyMigrations(names, dialect, userIds);
   const migrator = new Migrator({
     db: db.withoutPlugins(),
     provider: { getMigrations: async (): Promise<Record<string, Migration>> => migrations },

@@ -2,11 +2,12 @@ import type { AuthContext } from '../context.js';
 import { AuthError } from '../errors.js';
 import { endAccountState } from '../lifecycle/account-lifecycle.js';
 import { toAuthUser, type AuthUser } from '../lib/users.js';
-import type { UserStatus } from '../ports/store.js';
+import type { UserId, UserStatus } from '../ports/store.js';
+import type { AppUserId } from '../user-ids/user-ids.js';
 
 /** Input of {@link setUserStatus}. */
-export interface SetUserStatusInput {
-  userId: string;
+export interface SetUserStatusInput<Id extends UserId = AppUserId> {
+  userId: Id;
   status: UserStatus;
 }
 
@@ -16,7 +17,7 @@ export interface SetUserStatusInput {
  * issued before, and enabling again revives none of them.
  * @throws AuthError `USER_NOT_FOUND`.
  */
-export async function setUserStatus(ctx: AuthContext, input: SetUserStatusInput): Promise<AuthUser> {
+export async function setUserStatus(ctx: AuthContext, input: SetUserStatusInput<UserId>): Promise<AuthUser<Record<string, unknown>, UserId>> {
   const now = ctx.clock.now();
   const updated = await ctx.store.updateUser(input.userId, { status: input.status, updatedAt: now });
   if (!updated) throw new AuthError('USER_NOT_FOUND');
@@ -26,15 +27,15 @@ export async function setUserStatus(ctx: AuthContext, input: SetUserStatusInput)
 }
 
 /** Input of {@link deleteUser}. */
-export interface DeleteUserInput {
-  userId: string;
+export interface DeleteUserInput<Id extends UserId = AppUserId> {
+  userId: Id;
 }
 
 /**
  * Deletes an account with its sessions and tokens; its access tokens stop working at once.
  * @throws AuthError `USER_NOT_FOUND`.
  */
-export async function deleteUser(ctx: AuthContext, input: DeleteUserInput): Promise<void> {
+export async function deleteUser(ctx: AuthContext, input: DeleteUserInput<UserId>): Promise<void> {
   const now = ctx.clock.now();
   // Ended first, so a deletion that fails half way leaves no session or token usable.
   if (await ctx.store.findUserById(input.userId)) await endAccountState(ctx, 'user_deleted', { userId: input.userId, now });

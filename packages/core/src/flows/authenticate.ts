@@ -1,11 +1,17 @@
 import type { AuthContext } from '../context.js';
 import { AuthError } from '../errors.js';
+import type { UserId } from '../ports/store.js';
 import { isSessionLive } from '../sessions/sessions.js';
 import type { AccessTokenClaims } from '../tokens/access-token.js';
+import { sameUserId, type AppUserId } from '../user-ids/user-ids.js';
 
-/** Who is calling, as proved by a valid access token. */
-export interface Identity {
-  userId: string;
+/**
+ * Who is calling, as proved by a valid access token. `Id` is the type of the app's user ids:
+ * `string` (the default), `number` with `userIds: 'integer'`.
+ */
+export interface Identity<Id extends UserId = AppUserId> {
+  /** The user's id, in the configured type (the token's `sub` claim is always a string). */
+  userId: Id;
   sessionId: string;
   role: string;
   /** When the access token expires. */
@@ -22,7 +28,7 @@ export interface Identity {
  *
  * @throws AuthError `TOKEN_INVALID` or `TOKEN_EXPIRED`, and nothing else but `SERVICE_UNAVAILABLE`.
  */
-export function authenticate(ctx: AuthContext, accessToken: string): Promise<Identity> {
+export function authenticate(ctx: AuthContext, accessToken: string): Promise<Identity<UserId>> {
   const now = ctx.clock.now();
   let claims: AccessTokenClaims | undefined;
   try {
@@ -32,7 +38,10 @@ export function authenticate(ctx: AuthContext, accessToken: string): Promise<Ide
   }
   // The hot path: a token already verified, in stateless mode, answers without a round trip
   // through the event loop; every other case takes the full path.
-  if (claims && ctx.config.session.stateless) return Promise.resolve(identityOf(claims));
+  if (claims && ctx.config.session.stateless) {
+    const identity = identityOf(ctx, claims);
+    return identity ? Promise.resolve(identity) : Promise.reject(new AuthError('TOKEN_INVALID'));
+  }
   return authenticateFully(ctx, accessToken, claims, now);
 }
 
@@ -41,27 +50,33 @@ export function authenticate(ctx: AuthContext, accessToken: string): Promise<Ide
  * whenever the full {@link authenticate} must decide (not remembered, expired, or a session
  * check to make). Never throws. For adapters' hot paths.
  */
-export function rememberedIdentity(ctx: AuthContext, accessToken: string): Identity | null {
+export function rememberedIdentity(ctx: AuthContext, accessToken: string): Identity<UserId> | null {
   if (!ctx.config.session.stateless) return null;
   try {
     const claims = ctx.accessTokens.verifyCached(accessToken, ctx.clock.now());
-    return claims ? identityOf(claims) : null;
+    return claims ? identityOf(ctx, claims) : null;
   } catch {
     return null;
   }
 }
 
-async function authenticateFully(ctx: AuthContext, accessToken: string, known: AccessTokenClaims | undefined, now: Date): Promise<Identity> {
+async function authenticateFully(ctx: AuthContext, accessToken: string, known: AccessTokenClaims | undefined, now: Date): Promise<Identity<UserId>> {
   const claims = known ?? (await ctx.accessTokens.verify(accessToken, now));
+  // A `sub` that is no id of this config's kind (a token from before a change of `userIds`) proves nobody.
+  const identity = identityOf(ctx, claims);
+  if (!identity) throw new AuthError('TOKEN_INVALID');
   if (!ctx.config.session.stateless) {
     const found = await ctx.store.findSession(claims.sid);
-    if (!found || found.session.userId !== claims.sub || !isSessionLive(ctx, found.session, now) || found.user.status === 'disabled') {
+    if (!found || !sameUserId(found.session.userId, identity.userId) || !isSessionLive(ctx, found.session, now) || found.user.status === 'disabled') {
       throw new AuthError('TOKEN_INVALID', 'The session has ended.');
     }
   }
-  return identityOf(claims);
+  return identity;
 }
 
-function identityOf(claims: AccessTokenClaims): Identity {
-  return { userId: claims.sub, sessionId: claims.sid, role: claims.role, expiresAt: new Date(claims.exp * 1000), tokenId: claims.jti };
+/** The identity a token's claims prove, with `sub` read back as the configured id type; `null` when it is not such an id. */
+function identityOf(ctx: AuthContext, claims: AccessTokenClaims): Identity<UserId> | null {
+  const userId = ctx.config.userIds.parse(claims.sub);
+  if (userId === null) return null;
+  return { userId, sessionId: claims.sid, role: claims.role, expiresAt: new Date(claims.exp * 1000), tokenId: claims.jti };
 }

@@ -9,15 +9,16 @@ import { deliver } from '../mail/deliver.js';
 import { notifyEmailChange } from '../mail/notices.js';
 import { credentialStamp, endAccountState } from '../lifecycle/account-lifecycle.js';
 import { safeEqual } from '../lib/crypto.js';
-import type { UserPatch, UserRecord } from '../ports/store.js';
+import type { UserId, UserPatch, UserRecord } from '../ports/store.js';
+import { userIdInputSchema, type AppUserId } from '../user-ids/user-ids.js';
 import { limit } from '../rate-limit/limiter.js';
 import { emailSchema, passwordInputSchema, tokenInputSchema } from '../schemas.js';
 import { addressCheckPurposes, issueAddressCheck } from './send-verification.js';
 import { codeInputSchema } from './verify-email.js';
 
 /** Input of {@link requestEmailChange}: the caller's identity (from the access token), their password and the new address. */
-export interface RequestEmailChangeInput extends RequestMeta {
-  userId: string;
+export interface RequestEmailChangeInput<Id extends UserId = AppUserId> extends RequestMeta {
+  userId: Id;
   /** The caller's session: it stays live when the change is confirmed, while the others end. */
   sessionId?: string;
   password: string;
@@ -28,12 +29,12 @@ export interface RequestEmailChangeInput extends RequestMeta {
  * Input of {@link confirmEmailChange}: the token from the link sent to the new address, or the
  * code with the caller's user id (taken from their verified access token, never from the body).
  */
-export type ConfirmEmailChangeInput = RequestMeta & ({ token: string } | { userId: string; code: string });
+export type ConfirmEmailChangeInput<Id extends UserId = AppUserId> = RequestMeta & ({ token: string } | { userId: Id; code: string });
 
 /** Result of {@link confirmEmailChange}. */
-export interface ConfirmEmailChangeResult<P = Record<string, unknown>> {
+export interface ConfirmEmailChangeResult<P = Record<string, unknown>, Id extends UserId = AppUserId> {
   /** The user with the new, verified address. */
-  user: AuthUser<P>;
+  user: AuthUser<P, Id>;
 }
 
 /** Schema of {@link RequestEmailChangeInput}'s body fields. */
@@ -41,7 +42,7 @@ export const requestEmailChangeSchema = z.object({ password: passwordInputSchema
 /** Schema of {@link confirmEmailChange}'s input with the link's token. */
 export const confirmEmailChangeTokenSchema = z.object({ token: tokenInputSchema });
 /** Schema of {@link confirmEmailChange}'s input with a code. */
-export const confirmEmailChangeCodeSchema = z.object({ userId: z.string().min(1).max(128), code: codeInputSchema });
+export const confirmEmailChangeCodeSchema = z.object({ userId: userIdInputSchema, code: codeInputSchema });
 
 /**
  * What an email-change link or code carries: the new address, the credential stamp of the
@@ -87,7 +88,7 @@ function decodeChange(data: string | null): EmailChangeData | null {
  * await auth.requestEmailChange({ userId: identity.userId, password: 'Current-Password-1', newEmail: 'ada@new.example' });
  * ```
  */
-export async function requestEmailChange(ctx: AuthContext, input: RequestEmailChangeInput): Promise<void> {
+export async function requestEmailChange(ctx: AuthContext, input: RequestEmailChangeInput<UserId>): Promise<void> {
   const { password, newEmail } = parseInput(requestEmailChangeSchema, input);
   const user = await requireActiveUser(ctx, input.userId);
   const now = ctx.clock.now();
@@ -125,7 +126,7 @@ export async function requestEmailChange(ctx: AuthContext, input: RequestEmailCh
  * const { user } = await auth.confirmEmailChange({ token }); // from the link sent to the new address
  * ```
  */
-export async function confirmEmailChange(ctx: AuthContext, input: ConfirmEmailChangeInput): Promise<ConfirmEmailChangeResult> {
+export async function confirmEmailChange(ctx: AuthContext, input: ConfirmEmailChangeInput<UserId>): Promise<ConfirmEmailChangeResult<Record<string, unknown>, UserId>> {
   const now = ctx.clock.now();
   const purposes = addressCheckPurposes('email-change');
   let result: ConsumeResult;

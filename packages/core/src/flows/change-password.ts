@@ -8,12 +8,13 @@ import { profileWords, requireActiveUser } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
 import { notifyPasswordChanged } from '../mail/notices.js';
 import { checkPassword } from '../password/policy.js';
-import type { UserRecord } from '../ports/store.js';
+import type { UserId, UserRecord } from '../ports/store.js';
 import { passwordInputSchema } from '../schemas.js';
+import type { AppUserId } from '../user-ids/user-ids.js';
 
 /** Input of {@link changePassword}: the caller's identity (from the access token) and both passwords. */
-export interface ChangePasswordInput extends RequestMeta {
-  userId: string;
+export interface ChangePasswordInput<Id extends UserId = AppUserId> extends RequestMeta {
+  userId: Id;
   /** The caller's session: it stays live, every other session ends. */
   sessionId: string;
   currentPassword: string;
@@ -37,7 +38,7 @@ export const changePasswordSchema = z.object({ currentPassword: passwordInputSch
  * await auth.changePassword({ userId, sessionId, currentPassword: 'Old-Password-1', newPassword: 'New-Password-42' });
  * ```
  */
-export async function changePassword(ctx: AuthContext, input: ChangePasswordInput): Promise<void> {
+export async function changePassword(ctx: AuthContext, input: ChangePasswordInput<UserId>): Promise<void> {
   const { currentPassword, newPassword } = parseInput(changePasswordSchema, input);
   const user = await requireActiveUser(ctx, input.userId);
   const now = ctx.clock.now();

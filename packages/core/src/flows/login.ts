@@ -3,10 +3,11 @@ import { AuthError } from '../errors.js';
 import { startSession, type TokenPair } from '../sessions/sessions.js';
 import { toAuthUser, type AuthUser } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
-import type { UserPatch } from '../ports/store.js';
+import type { UserId, UserPatch } from '../ports/store.js';
 import { clientKey } from '../rate-limit/client-key.js';
 import { isLockedOut, limit, recordLoginFailure } from '../rate-limit/limiter.js';
 import { loginSchema } from '../schemas.js';
+import type { AppUserId } from '../user-ids/user-ids.js';
 
 /** Input of {@link login}. */
 export interface LoginInput extends RequestMeta {
@@ -15,8 +16,8 @@ export interface LoginInput extends RequestMeta {
 }
 
 /** Result of {@link login}. */
-export interface LoginResult<P = Record<string, unknown>> {
-  user: AuthUser<P>;
+export interface LoginResult<P = Record<string, unknown>, Id extends UserId = AppUserId> {
+  user: AuthUser<P, Id>;
   tokens: TokenPair;
 }
 
@@ -40,7 +41,7 @@ function loginRateLimitKeys(email: string, client: string | null): { loginPerIp:
  * @throws AuthError `INVALID_CREDENTIALS`, `EMAIL_NOT_VERIFIED`, `ACCOUNT_DISABLED`,
  * `VALIDATION_FAILED`, `RATE_LIMITED`.
  */
-export async function login(ctx: AuthContext, input: LoginInput): Promise<LoginResult> {
+export async function login(ctx: AuthContext, input: LoginInput): Promise<LoginResult<Record<string, unknown>, UserId>> {
   const { email, password } = parseInput(loginSchema, input);
   const now = ctx.clock.now();
   const keys = loginRateLimitKeys(email, clientKey(input.ip));

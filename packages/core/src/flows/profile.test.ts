@@ -101,3 +101,55 @@ describe('sessions', () => {
     expect(t.events.filter((e) => e.type === 'session.ended')).toHaveLength(1);
   });
 });
+
+describe('profile updates with unique profile fields (uniqueProfileFields)', () => {
+  const taken = { code: 'VALIDATION_FAILED', fields: [{ field: 'profile.username', code: 'taken', message: 'This value is already taken.' }] };
+
+  async function twoUsers(): Promise<{ t: ReturnType<typeof testAuth>; ada: string; bob: string }> {
+    const t = testAuth({ uniqueProfileFields: ['username'] });
+    await t.auth.register({ email: 'ada@example.com', password: PASSWORD, profile: { username: 'ada' } });
+    await t.auth.register({ email: 'bob@example.com', password: PASSWORD, profile: { username: 'bob' } });
+    const ada = (await t.store.findUserByEmail('ada@example.com'))?.id;
+    const bob = (await t.store.findUserByEmail('bob@example.com'))?.id;
+    if (ada === undefined || bob === undefined) throw new Error('not registered');
+    await t.store.updateUser(ada, { status: 'active', updatedAt: t.clock.now() });
+    await t.store.updateUser(bob, { status: 'active', updatedAt: t.clock.now() });
+    return { t, ada: String(ada), bob: String(bob) };
+  }
+
+  it("refuses another account's username, in any case, and changes nothing", async () => {
+    const { t, bob } = await twoUsers();
+    const before = await t.store.findUserById(bob);
+    await expect(t.auth.updateProfile({ userId: bob, profile: { username: ' ADA ', firstName: 'Eve' } })).rejects.toMatchObject(taken);
+    expect(await t.store.findUserById(bob)).toEqual(before);
+    expect(t.events.some((event) => event.type === 'profile.updated')).toBe(false);
+  });
+
+  it('lets a user keep their username, or change its case, while changing other fields', async () => {
+    const { t, ada } = await twoUsers();
+    await t.auth.updateProfile({ userId: ada, profile: { firstName: 'Ada' } });
+    const user = await t.auth.updateProfile({ userId: ada, profile: { username: 'Ada' } });
+    expect(user.profile).toEqual({ username: 'Ada', firstName: 'Ada' });
+  });
+
+  it('frees a username its owner gives up or removes, and on deletion of the account', async () => {
+    const { t, ada, bob } = await twoUsers();
+    await t.auth.updateProfile({ userId: ada, profile: { username: 'lovelace' } });
+    await t.auth.updateProfile({ userId: bob, profile: { username: 'ada' } });
+    await t.auth.updateProfile({ userId: bob, profile: { username: undefined } });
+    await t.auth.register({ email: 'carol@example.com', password: PASSWORD, profile: { username: 'ADA' } });
+    await expect(t.auth.register({ email: 'dave@example.com', password: PASSWORD, profile: { username: 'Lovelace' } })).rejects.toMatchObject(taken);
+    await t.auth.deleteUser({ userId: ada });
+    await t.auth.register({ email: 'dave@example.com', password: PASSWORD, profile: { username: 'Lovelace' } });
+  });
+
+  it('of concurrent updates of several users to one username, exactly one applies', async () => {
+    const { t, ada, bob } = await twoUsers();
+    await t.auth.register({ email: 'carol@example.com', password: PASSWORD });
+    const carol = String((await t.store.findUserByEmail('carol@example.com'))?.id);
+    await t.store.updateUser(carol, { status: 'active', updatedAt: t.clock.now() });
+    const results = await Promise.allSettled([ada, bob, carol].map((userId) => t.auth.updateProfile({ userId, profile: { username: 'grace' } })));
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject(taken);
+  });
+});

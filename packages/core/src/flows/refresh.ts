@@ -4,8 +4,9 @@ import { sha256 } from '../lib/crypto.js';
 import { isSessionLive, legacyNextRefreshToken, nextRefreshToken, tokenPair, type TokenPair } from '../sessions/sessions.js';
 import { toAuthUser, type AuthUser } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
-import type { RefreshTokenLookup } from '../ports/store.js';
+import type { RefreshTokenLookup, UserId } from '../ports/store.js';
 import { refreshSchema } from '../schemas.js';
+import type { AppUserId } from '../user-ids/user-ids.js';
 
 /** Input of {@link refresh}. */
 export interface RefreshInput extends RequestMeta {
@@ -13,8 +14,8 @@ export interface RefreshInput extends RequestMeta {
 }
 
 /** Result of {@link refresh}. */
-export interface RefreshResult<P = Record<string, unknown>> {
-  user: AuthUser<P>;
+export interface RefreshResult<P = Record<string, unknown>, Id extends UserId = AppUserId> {
+  user: AuthUser<P, Id>;
   tokens: TokenPair;
 }
 
@@ -28,7 +29,7 @@ export interface RefreshResult<P = Record<string, unknown>> {
  *
  * @throws AuthError `TOKEN_INVALID`, `TOKEN_EXPIRED`, `REFRESH_TOKEN_REUSED`, `ACCOUNT_DISABLED`.
  */
-export async function refresh(ctx: AuthContext, input: RefreshInput): Promise<RefreshResult> {
+export async function refresh(ctx: AuthContext, input: RefreshInput): Promise<RefreshResult<Record<string, unknown>, UserId>> {
   const { refreshToken } = parseInput(refreshSchema, input, []);
   const presentedHash = sha256(refreshToken);
   const found = await ctx.store.findRefreshToken(presentedHash);
@@ -65,7 +66,13 @@ export async function refresh(ctx: AuthContext, input: RefreshInput): Promise<Re
   return retryOrReuse(ctx, found, refreshToken, input, now);
 }
 
-async function retryOrReuse(ctx: AuthContext, found: RefreshTokenLookup, presented: string, meta: RequestMeta, now: Date): Promise<RefreshResult> {
+async function retryOrReuse(
+  ctx: AuthContext,
+  found: RefreshTokenLookup,
+  presented: string,
+  meta: RequestMeta,
+  now: Date,
+): Promise<RefreshResult<Record<string, unknown>, UserId>> {
   const successor = nextRefreshToken(ctx, found.session, presented);
   const { token, session, user } = found;
   const usedAt = token.usedAt?.getTime() ?? 0;

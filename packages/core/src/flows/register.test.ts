@@ -146,3 +146,67 @@ describe('register', () => {
     });
   });
 });
+
+describe('register with unique profile fields (uniqueProfileFields)', () => {
+  const taken = { code: 'VALIDATION_FAILED', fields: [{ field: 'profile.username', code: 'taken', message: 'This value is already taken.' }] };
+
+  it('refuses a username another account holds, compared after NFKC, trimming and case, and creates no account', async () => {
+    const t = testAuth({ uniqueProfileFields: ['username'] });
+    await t.auth.register({ email: 'ada@example.com', password: PASSWORD, profile: { username: 'Ada' } });
+    for (const [index, username] of ['ada', ' ADA ', 'ＡＤＡ'].entries()) {
+      const email = `eve${index}@example.com`;
+      await expect(t.auth.register({ email, password: PASSWORD, profile: { username } })).rejects.toMatchObject(taken);
+      expect(await t.store.findUserByEmail(email)).toBeNull();
+    }
+    // The stored profile keeps the spelling its owner chose.
+    expect((await t.store.findUserByEmail('ada@example.com'))?.profile).toEqual({ username: 'Ada' });
+    await t.auth.register({ email: 'bob@example.com', password: PASSWORD, profile: { username: 'ada_' } });
+  });
+
+  it('lets any number of accounts register without a value', async () => {
+    const t = testAuth({ uniqueProfileFields: ['username'] });
+    await t.auth.register({ email: 'ada@example.com', password: PASSWORD });
+    await t.auth.register({ email: 'bob@example.com', password: PASSWORD, profile: { firstName: 'Bob' } });
+    expect(await t.store.findUserByEmail('bob@example.com')).not.toBeNull();
+  });
+
+  it('with verification required, answers a taken username the same whether or not the email has an account, and a taken email alone like a new one', async () => {
+    const t = testAuth({ uniqueProfileFields: ['username'] });
+    const ada = await t.auth.register({ email: 'ada@example.com', password: PASSWORD, profile: { username: 'ada' } });
+    // Taken username: refused, for a new address and for Ada's own.
+    await expect(t.auth.register({ email: 'new@example.com', password: PASSWORD, profile: { username: 'ada' } })).rejects.toMatchObject(taken);
+    await expect(t.auth.register({ email: 'ada@example.com', password: PASSWORD, profile: { username: 'ada' } })).rejects.toMatchObject(taken);
+    // Taken address, free username: the usual look-alike answer; the username stays free.
+    const again = await t.auth.register({ email: 'ada@example.com', password: PASSWORD, profile: { username: 'lovelace' } });
+    expect(again.verificationRequired).toBe(true);
+    expect(again.user.id).not.toBe(ada.user.id);
+    expect((await t.store.findUserByEmail('ada@example.com'))?.profile).toEqual({ username: 'ada' });
+    await t.auth.register({ email: 'grace@example.com', password: PASSWORD, profile: { username: 'Lovelace' } });
+    expect((await t.store.findUserByEmail('grace@example.com'))?.profile).toEqual({ username: 'Lovelace' });
+  });
+
+  it('without required verification, reports a taken username before a taken email', async () => {
+    const t = testAuth({ uniqueProfileFields: ['username'], emailVerification: { requiredForLogin: false } });
+    await t.auth.register({ email: 'ada@example.com', password: PASSWORD, profile: { username: 'ada' } });
+    await expect(t.auth.register({ email: 'ada@example.com', password: PASSWORD, profile: { username: 'ada' } })).rejects.toMatchObject(taken);
+    await expect(t.auth.register({ email: 'ada@example.com', password: PASSWORD, profile: { username: 'other' } })).rejects.toMatchObject({ code: 'EMAIL_TAKEN' });
+    await t.auth.register({ email: 'other@example.com', password: PASSWORD, profile: { username: 'other' } });
+  });
+
+  it('of 5 concurrent registrations with one username, exactly one creates an account', async () => {
+    const t = testAuth({ uniqueProfileFields: ['username'] });
+    const emails = Array.from({ length: 5 }, (_, index) => `racer${index}@example.com`);
+    const results = await Promise.allSettled(emails.map((email) => t.auth.register({ email, password: PASSWORD, profile: { username: 'ada' } })));
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject(taken);
+    const created = await Promise.all(emails.map((email) => t.store.findUserByEmail(email)));
+    expect(created.filter((user) => user !== null)).toHaveLength(1);
+  });
+
+  it('accepts duplicates of a field that is not declared unique', async () => {
+    const t = testAuth({ uniqueProfileFields: ['username'] });
+    await t.auth.register({ email: 'ada@example.com', password: PASSWORD, profile: { firstName: 'Ada', username: 'ada' } });
+    await t.auth.register({ email: 'ada2@example.com', password: PASSWORD, profile: { firstName: 'Ada', username: 'ada2' } });
+    expect((await t.store.findUserByEmail('ada2@example.com'))?.profile).toEqual({ firstName: 'Ada', username: 'ada2' });
+  });
+});

@@ -2,6 +2,8 @@ import type { AuthContext, RequestMeta } from '../context.js';
 import { AuthError } from '../errors.js';
 import { accessGrant, isSessionLive, type AccessGrant } from '../sessions/sessions.js';
 import { toAuthUser, type AuthUser } from '../lib/users.js';
+import type { UserId } from '../ports/store.js';
+import { sameUserId, type AppUserId } from '../user-ids/user-ids.js';
 
 /** Input of {@link reissueAccessToken}. */
 export interface ReissueAccessTokenInput extends RequestMeta {
@@ -10,8 +12,8 @@ export interface ReissueAccessTokenInput extends RequestMeta {
 }
 
 /** Result of {@link reissueAccessToken}. */
-export interface ReissueAccessTokenResult<P = Record<string, unknown>> {
-  user: AuthUser<P>;
+export interface ReissueAccessTokenResult<P = Record<string, unknown>, Id extends UserId = AppUserId> {
+  user: AuthUser<P, Id>;
   tokens: AccessGrant;
 }
 
@@ -28,11 +30,11 @@ export interface ReissueAccessTokenResult<P = Record<string, unknown>> {
  * const { tokens } = await auth.reissueAccessToken({ accessToken: bearer });
  * ```
  */
-export async function reissueAccessToken(ctx: AuthContext, input: ReissueAccessTokenInput): Promise<ReissueAccessTokenResult> {
+export async function reissueAccessToken(ctx: AuthContext, input: ReissueAccessTokenInput): Promise<ReissueAccessTokenResult<Record<string, unknown>, UserId>> {
   const now = ctx.clock.now();
   const claims = await ctx.accessTokens.verify(input.accessToken, now);
   const found = await ctx.store.findSession(claims.sid);
-  if (!found || found.user.id !== claims.sub || found.user.status === 'disabled' || !isSessionLive(ctx, found.session, now)) {
+  if (!found || !sameUserId(found.user.id, claims.sub) || found.user.status === 'disabled' || !isSessionLive(ctx, found.session, now)) {
     throw new AuthError('TOKEN_INVALID', 'The session has ended.');
   }
   ctx.emit({ type: 'access_token.reissued', userId: found.user.id, sessionId: found.session.id, at: now, ip: input.ip });

@@ -3,7 +3,7 @@ import { issueCode, issueLinkToken } from '../lib/one-time-tokens.js';
 import { deliver } from '../mail/deliver.js';
 import type { VerificationEmailData } from '../mail/email-templates.js';
 import { pathLink } from '../mail/links.js';
-import type { OneTimeTokenPurpose, UserRecord } from '../ports/store.js';
+import type { OneTimeTokenPurpose, UserId, UserRecord } from '../ports/store.js';
 
 /** Which address check: a new account's address, or the new address of an email change. */
 export type AddressCheck = 'verification' | 'email-change';
@@ -21,7 +21,7 @@ export function addressCheckPurposes(check: AddressCheck): { link: OneTimeTokenP
 /** Input of {@link issueAddressCheck}. */
 export interface IssueAddressCheckInput {
   check: AddressCheck;
-  userId: string;
+  userId: UserId;
   /** The address the email goes to; stored with the token, which only ever works for it. */
   email: string;
   now: Date;

@@ -1,6 +1,8 @@
 import type { AuthContext, RequestMeta } from '../context.js';
 import { AuthError } from '../errors.js';
+import type { UserId } from '../ports/store.js';
 import { isSessionLive, sessionEndsAt } from '../sessions/sessions.js';
+import { sameUserId, type AppUserId } from '../user-ids/user-ids.js';
 
 /** A live session as its user sees it. */
 export interface SessionInfo {
@@ -16,14 +18,14 @@ export interface SessionInfo {
 }
 
 /** Input of {@link listSessions}. */
-export interface ListSessionsInput {
-  userId: string;
+export interface ListSessionsInput<Id extends UserId = AppUserId> {
+  userId: Id;
   /** The caller's session, marked `current`. */
   sessionId?: string;
 }
 
 /** The user's live sessions, newest first. */
-export async function listSessions(ctx: AuthContext, input: ListSessionsInput): Promise<SessionInfo[]> {
+export async function listSessions(ctx: AuthContext, input: ListSessionsInput<UserId>): Promise<SessionInfo[]> {
   const now = ctx.clock.now();
   const sessions = await ctx.store.listSessions(input.userId);
   return sessions
@@ -40,8 +42,8 @@ export async function listSessions(ctx: AuthContext, input: ListSessionsInput): 
 }
 
 /** Input of {@link revokeSession}. */
-export interface RevokeSessionInput extends RequestMeta {
-  userId: string;
+export interface RevokeSessionInput<Id extends UserId = AppUserId> extends RequestMeta {
+  userId: Id;
   /** The session to end; it must belong to `userId`. */
   sessionId: string;
 }
@@ -50,10 +52,10 @@ export interface RevokeSessionInput extends RequestMeta {
  * Ends one of the user's own sessions.
  * @throws AuthError `SESSION_NOT_FOUND` when it is not a live session of this user.
  */
-export async function revokeSession(ctx: AuthContext, input: RevokeSessionInput): Promise<void> {
+export async function revokeSession(ctx: AuthContext, input: RevokeSessionInput<UserId>): Promise<void> {
   const now = ctx.clock.now();
   const found = await ctx.store.findSession(input.sessionId);
-  if (!found || found.session.userId !== input.userId || !isSessionLive(ctx, found.session, now)) {
+  if (!found || !sameUserId(found.session.userId, input.userId) || !isSessionLive(ctx, found.session, now)) {
     throw new AuthError('SESSION_NOT_FOUND');
   }
   if (await ctx.store.revokeSession(input.sessionId, { now, reason: 'revoked' })) {

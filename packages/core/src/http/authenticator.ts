@@ -7,9 +7,10 @@ import { bearerToken, challenge } from './lib/headers.js';
 import type { HttpOptions } from './options.js';
 import { resolveHttpOptions } from './resolve-options.js';
 import type { HttpHeaders, HttpRequest, HttpResponse } from './types.js';
+import type { UserId } from '../ports/store.js';
 
 /** The outcome of checking a request's bearer token: the identity, or the 401/503 response to send. */
-export type AuthenticateResult = { ok: true; identity: Identity } | { ok: false; response: HttpResponse };
+export type AuthenticateResult = { ok: true; identity: Identity<UserId> } | { ok: false; response: HttpResponse };
 
 /** Checks `Authorization: Bearer` headers: for the routes that need a caller, and for `requireAuth`. */
 export interface Authenticator {
@@ -18,22 +19,22 @@ export interface Authenticator {
    * `required` is false.
    * @throws HttpError a 401 with an RFC 6750 challenge; AuthError `SERVICE_UNAVAILABLE`.
    */
-  identify(headers: HttpHeaders, required: boolean): Promise<{ identity: Identity | null; token: string | undefined }>;
+  identify(headers: HttpHeaders, required: boolean): Promise<{ identity: Identity<UserId> | null; token: string | undefined }>;
   /** The identity, or the response refusing the request. */
   authenticate(request: Pick<HttpRequest, 'headers'>): Promise<AuthenticateResult>;
   /**
    * The caller's identity without waiting, when the bearer token was verified before and the
    * config is stateless; `null` whenever {@link Authenticator.authenticate} must decide.
    */
-  rememberedIdentity(request: Pick<HttpRequest, 'headers'>): Identity | null;
+  rememberedIdentity(request: Pick<HttpRequest, 'headers'>): Identity<UserId> | null;
 }
 
 /** Checks bearer tokens against one auth object, answering refusals in the envelope's format. */
-export function createAuthenticator<P>(auth: Auth<P>, envelope: Envelope): Authenticator {
+export function createAuthenticator<P>(auth: Auth<P, UserId>, envelope: Envelope): Authenticator {
   const ctx = auth.context;
   const stateless = ctx.config.session.stateless;
 
-  async function identify(headers: HttpHeaders, required: boolean): Promise<{ identity: Identity | null; token: string | undefined }> {
+  async function identify(headers: HttpHeaders, required: boolean): Promise<{ identity: Identity<UserId> | null; token: string | undefined }> {
     const bearer = bearerToken(headers);
     if (bearer === null) {
       if (required) throw new HttpError('UNAUTHENTICATED', { headers: { 'www-authenticate': challenge(null) }, message: new AuthError('UNAUTHENTICATED').message });
@@ -54,7 +55,7 @@ export function createAuthenticator<P>(auth: Auth<P>, envelope: Envelope): Authe
     async authenticate(request) {
       try {
         const { identity } = await identify(request.headers, true);
-        return { ok: true, identity: identity as Identity };
+        return { ok: true, identity: identity as Identity<UserId> };
       } catch (error) {
         return { ok: false, response: envelope.failure(error, null) };
       }
@@ -88,7 +89,7 @@ const DEFAULT_OPTIONS = {};
  * // if (!result.ok) return send(result.response); else use(result.identity);
  * ```
  */
-export function httpAuthenticator<P>(auth: Auth<P>, options?: HttpOptions): Authenticator {
+export function httpAuthenticator<P>(auth: Auth<P, UserId>, options?: HttpOptions): Authenticator {
   let byOptions = shared.get(auth);
   if (byOptions === undefined) {
     byOptions = new WeakMap();

@@ -3,6 +3,7 @@ import { createHttpHandler } from './handler.js';
 import type { HttpOptions } from './options.js';
 import { readBody } from './read-body.js';
 import type { HttpResponse } from './types.js';
+import type { UserId } from '../ports/store.js';
 
 /** Options of {@link createFetchHandler}: the HTTP options and where the routes are mounted. */
 export interface FetchHandlerOptions extends HttpOptions {
@@ -41,7 +42,7 @@ export function toFetchResponse(response: HttpResponse): Response {
  * const response = await fetchHandler(new Request('https://api.example.com/auth/openapi.json'));
  * ```
  */
-export function createFetchHandler<P>(auth: Auth<P>, options: FetchHandlerOptions = {}): (request: Request, info?: FetchConnectionInfo) => Promise<Response> {
+export function createFetchHandler<P>(auth: Auth<P, UserId>, options: FetchHandlerOptions = {}): (request: Request, info?: FetchConnectionInfo) => Promise<Response> {
   const { basePath: rawBase = '', ...httpOptions } = options;
   const basePath = rawBase.replace(/\/+$/, '');
   const http = createHttpHandler(auth, httpOptions);

@@ -8,6 +8,7 @@ import { DEFAULT_PATHS, type HeaderCheck, type HttpOptions, type HttpSuccess, ty
 import { schemaContext } from './response-schemas.js';
 import type { HttpMethod, RouteDeclaration, ServedRoute } from './route.js';
 import { ROUTES } from './routes.js';
+import type { UserId } from '../ports/store.js';
 
 /** The default largest body: 16 KiB, plenty for every route, too little to buy much parsing or hashing work. */
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
@@ -84,7 +85,7 @@ function resolveCookie(option: HttpOptions['refreshCookie'], appOrigin: string |
  * Validates the HTTP options once, at creation: a mistake is a `TypeError` that says how to
  * fix it, never a surprise at request time.
  */
-export function resolveHttpOptions<P>(auth: Auth<P>, options: HttpOptions = {}): ResolvedHttpOptions {
+export function resolveHttpOptions<P>(auth: Auth<P, UserId>, options: HttpOptions = {}): ResolvedHttpOptions {
   if (typeof options !== 'object' || options === null) fail('options must be an object.');
   const appOrigin = auth.config.appUrl === null ? null : originOf(auth.config.appUrl);
 
@@ -106,7 +107,7 @@ export function resolveHttpOptions<P>(auth: Auth<P>, options: HttpOptions = {}):
   const accessTokenRefresh = options.accessTokenRefresh ?? false;
   if (typeof accessTokenRefresh !== 'boolean') fail('accessTokenRefresh: must be true or false.');
   const cookie = resolveCookie(options.refreshCookie, appOrigin);
-  const schemas = schemaContext(auth.config.profileSchema, { refreshInBody: cookie === null });
+  const schemas = schemaContext(auth.config.profileSchema, { refreshInBody: cookie === null, userIds: auth.config.userIds.kind });
   const routes: ServedRoute[] = [];
   const seen = new Map<string, RouteId>();
   for (const route of ROUTES as readonly RouteDeclaration[]) {

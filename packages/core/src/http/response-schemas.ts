@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import type { UserIdKind } from '../ports/store.js';
 import type { SchemaContext } from './route.js';
 
 const isoDate = z.iso.datetime();
 
 /** The schemas routes build their bodies and responses from, for an app's profile and transport. */
-export function schemaContext(profile: z.ZodObject, options: { refreshInBody: boolean }): SchemaContext {
+export function schemaContext(profile: z.ZodObject, options: { refreshInBody: boolean; userIds: UserIdKind }): SchemaContext {
   const user = z.object({
-    id: z.string(),
+    id: options.userIds === 'integer' ? z.number().int().positive() : z.string(),
     email: z.string(),
     ...profile.shape,
     emailVerified: z.boolean(),

@@ -5,6 +5,7 @@ import type { Identity } from '../flows/authenticate.js';
 import type { TokenPair } from '../sessions/sessions.js';
 import type { RateLimitRuleName } from '../rate-limit/rules.js';
 import type { TokensJson } from './serialize.js';
+import type { UserId } from '../ports/store.js';
 
 /** The HTTP methods the contract uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -26,13 +27,13 @@ export interface SchemaContext {
 
 /** What a route handler is given. */
 export interface RouteCall {
-  auth: Auth<Record<string, unknown>>;
+  auth: Auth<Record<string, unknown>, UserId>;
   /** The body with camelCase field names (aliases, casing and mappers applied); `{}` when none. */
   body: Record<string, unknown>;
   params: Record<string, string>;
   query: URLSearchParams;
   /** The caller, for `bearer` routes and `optional` routes that were sent a token. */
-  identity: Identity | null;
+  identity: Identity<UserId> | null;
   /** The refresh token from the cookie, in cookie mode. */
   cookieToken: string | undefined;
   /** The access token of the Authorization header, if any. */

@@ -1,13 +1,15 @@
 import type { SessionInfo } from '../flows/sessions.js';
 import type { TokenPair } from '../sessions/sessions.js';
 import type { AuthUser } from '../lib/users.js';
+import type { UserId } from '../ports/store.js';
 
 /**
  * A user as the HTTP contract sends it: the profile fields at the top level, next to the
- * account fields, and dates as ISO strings. Never a password hash.
+ * account fields, and dates as ISO strings. Never a password hash. `id` is a JSON number with
+ * `userIds: 'integer'`, a string otherwise; name the type (`UserJson<number>`) where you know it.
  */
-export interface UserJson {
-  id: string;
+export interface UserJson<Id extends UserId = UserId> {
+  id: Id;
   email: string;
   emailVerified: boolean;
   emailVerifiedAt: string | null;
@@ -48,7 +50,7 @@ function iso(date: Date | null): string | null {
 const ACCOUNT_FIELDS = new Set(['id', 'email', 'emailVerified', 'emailVerifiedAt', 'role', 'status', 'createdAt', 'updatedAt', 'lastLoginAt', '__proto__']);
 
 /** The JSON form of a user. A profile field can never shadow an account field. */
-export function userJson(user: AuthUser<unknown>): UserJson {
+export function userJson(user: AuthUser<unknown, UserId>): UserJson {
   const profile = Object.entries((user.profile ?? {}) as Record<string, unknown>).filter(([key]) => !ACCOUNT_FIELDS.has(key));
   return {
     id: user.id,

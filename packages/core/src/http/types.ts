@@ -3,6 +3,7 @@ import type { AuthenticateResult } from './authenticator.js';
 import type { HttpErrorCode } from './errors.js';
 import type { RouteId } from './options.js';
 import type { RouteDeclaration } from './route.js';
+import type { UserId } from '../ports/store.js';
 
 /** Header values as Node and most frameworks hold them (lower-case names), or a Fetch `Headers`. */
 export type HttpHeaders = Headers | Record<string, string | string[] | undefined>;
@@ -76,7 +77,7 @@ export interface HttpHandler {
    * config is stateless; `null` whenever {@link HttpHandler.authenticate} must decide. Lets
    * `requireAuth` skip the asynchronous path on the common case.
    */
-  rememberedIdentity(request: Pick<HttpRequest, 'headers'>): Identity | null;
+  rememberedIdentity(request: Pick<HttpRequest, 'headers'>): Identity<UserId> | null;
   /** The response for an error an adapter caught outside `handle` (logged when unexpected). */
   errorResponse(error: unknown): HttpResponse;
   /** The response for an HTTP-layer failure an adapter detected itself, e.g. `NOT_FOUND`. */

@@ -1,10 +1,14 @@
 import type { AuthContext } from '../context.js';
 import { AuthError } from '../errors.js';
-import type { UserRecord, UserStatus } from '../ports/store.js';
+import type { UserId, UserRecord, UserStatus } from '../ports/store.js';
+import type { AppUserId } from '../user-ids/user-ids.js';
 
-/** A user as flows return it: no password hash, `emailVerified` spelled out. */
-export interface AuthUser<P = Record<string, unknown>> {
-  id: string;
+/**
+ * A user as flows return it: no password hash, `emailVerified` spelled out. `Id` is the type of
+ * the app's user ids: `string` (the default), `number` with `userIds: 'integer'`.
+ */
+export interface AuthUser<P = Record<string, unknown>, Id extends UserId = AppUserId> {
+  id: Id;
   email: string;
   emailVerified: boolean;
   emailVerifiedAt: Date | null;
@@ -17,7 +21,7 @@ export interface AuthUser<P = Record<string, unknown>> {
 }
 
 /** The public view of a stored user. */
-export function toAuthUser<P>(user: UserRecord): AuthUser<P> {
+export function toAuthUser<P>(user: UserRecord): AuthUser<P, UserId> {
   return {
     id: user.id,
     email: user.email,
@@ -36,7 +40,7 @@ export function toAuthUser<P>(user: UserRecord): AuthUser<P> {
  * The user behind an authenticated call.
  * @throws AuthError `UNAUTHENTICATED` when the user no longer exists, `ACCOUNT_DISABLED` when disabled.
  */
-export async function requireActiveUser(ctx: AuthContext, userId: string): Promise<UserRecord> {
+export async function requireActiveUser(ctx: AuthContext, userId: UserId): Promise<UserRecord> {
   const user = await ctx.store.findUserById(userId);
   if (!user) throw new AuthError('UNAUTHENTICATED');
   if (user.status === 'disabled') throw new AuthError('ACCOUNT_DISABLED');

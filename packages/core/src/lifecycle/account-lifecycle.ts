@@ -1,7 +1,7 @@
 import type { AuthContext } from '../context.js';
 import type { SessionEndReason } from '../events.js';
 import { sha256 } from '../lib/crypto.js';
-import type { OneTimeTokenPurpose, UserRecord } from '../ports/store.js';
+import type { OneTimeTokenPurpose, UserId, UserRecord } from '../ports/store.js';
 
 /**
  * A change of credentials or account state after which earlier sessions and single-use
@@ -53,7 +53,7 @@ export const LIFECYCLE: Readonly<Record<AccountChange, LifecycleRule>> = {
 
 /** What {@link endAccountState} needs to know about the change. */
 export interface EndAccountStateOptions {
-  userId: string;
+  userId: UserId;
   /** The caller's session, kept live where the rule ends only the others. */
   exceptSessionId?: string | undefined;
   now: Date;

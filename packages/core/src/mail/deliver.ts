@@ -1,12 +1,13 @@
 import type { AuthContext } from '../context.js';
 import type { EmailContent, EmailTemplateName } from './email-templates.js';
+import type { UserId } from '../ports/store.js';
 
 /** One email to send: which template, to whom, and how to render it. */
 export interface Delivery {
   template: EmailTemplateName;
   to: string;
   /** The account it is about, for the `mail.failed` event and logs; `null` when there is none. */
-  userId: string | null;
+  userId: UserId | null;
   /**
    * Renders the content. Called only when a mailer is configured, so links are built only when
    * they are sent; `null` when, by the time it runs, there is nothing to send any more.

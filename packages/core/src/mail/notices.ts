@@ -1,6 +1,6 @@
 import type { AuthContext } from '../context.js';
 import { withinLimit } from '../rate-limit/limiter.js';
-import type { UserRecord } from '../ports/store.js';
+import type { UserId, UserRecord } from '../ports/store.js';
 import { deliver } from './deliver.js';
 import { resetPageUrl } from './links.js';
 
@@ -61,7 +61,7 @@ export async function notifyPasswordChanged(ctx: AuthContext, notice: PasswordCh
 /** Input of {@link notifyEmailChange}. */
 export interface EmailChangeNotice {
   template: 'emailChangeRequested' | 'emailChanged';
-  userId: string;
+  userId: UserId;
   /** The old address, where the notice goes. */
   oldEmail: string;
   newEmail: string;

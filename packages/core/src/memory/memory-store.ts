@@ -1,4 +1,5 @@
 import { AuthError } from '../errors.js';
+import { uniqueValueTakenError } from '../unique-values.js';
 import type {
   CheckOneTimeCodeInput,
   OneTimeCodeCheck,
@@ -12,8 +13,10 @@ import type {
   SessionRecord,
   SessionWithUser,
   Store,
+  UniqueValue,
   UpdateUserOptions,
   UserExpectation,
+  UserId,
   UserPatch,
   UserRecord,
 } from '../ports/store.js';
@@ -25,6 +28,9 @@ import type {
  * single-process tools; data is lost when the process exits. Every method finishes its work
  * without yielding, so each one is atomic in a single Node process.
  *
+ * It keeps the ids Gatehouse gives it, and assigns integer ids 1, 2, 3, … when `createUser`
+ * receives `id: null`, so it serves every `userIds` option.
+ *
  * @example
  * ```ts
  * import { createAuth, memoryStore, memoryMailer } from '@gatehouse/core';
@@ -32,25 +38,56 @@ import type {
  * ```
  */
 export function memoryStore(): Store {
+  // Users are keyed by String(id): a lookup by 7 or by '7' finds the user 7, as in SQL.
   const users = new Map<string, UserRecord>();
-  const userIdByEmail = new Map<string, string>();
+  const userKeyByEmail = new Map<string, string>();
+  let nextId = 1;
   const sessions = new Map<string, SessionRecord>();
   const refreshTokens = new Map<string, RefreshTokenRecord>();
   const oneTimeTokens = new Map<string, OneTimeTokenRecord>();
+  // Unique profile values: the owner of each, and the values each user holds.
+  const uniqueOwners = new Map<string, UserRecord['id']>();
+  const uniqueKeysByUser = new Map<UserRecord['id'], string[]>();
 
   function emailKey(email: string): string {
     return email.toLowerCase();
   }
 
+  function idKey(id: UserId): string {
+    return String(id);
+  }
+
+  function uniqueKey(unique: UniqueValue): string {
+    return JSON.stringify([unique.field, unique.value]);
+  }
+
+  /** Throws when another user holds one of the values; changes nothing. */
+  function checkUnique(userId: UserRecord['id'] | null, values: readonly UniqueValue[] | undefined): void {
+    for (const unique of values ?? []) {
+      const owner = uniqueOwners.get(uniqueKey(unique));
+      if (owner !== undefined && owner !== userId) throw uniqueValueTakenError(unique.field);
+    }
+  }
+
+  /** Frees the user's values and, unless `values` is undefined, gives them these instead. */
+  function replaceUnique(userId: UserRecord['id'], values: readonly UniqueValue[] | undefined): void {
+    for (const key of uniqueKeysByUser.get(userId) ?? []) uniqueOwners.delete(key);
+    uniqueKeysByUser.delete(userId);
+    if (values === undefined) return;
+    const keys = values.map(uniqueKey);
+    for (const key of keys) uniqueOwners.set(key, userId);
+    uniqueKeysByUser.set(userId, keys);
+  }
+
   function sessionWithUser(session: SessionRecord): SessionWithUser | null {
-    const user = users.get(session.userId);
+    const user = users.get(idKey(session.userId));
     return user ? { session: structuredClone(session), user: structuredClone(user) } : null;
   }
 
-  function newestUsable(userId: string, purpose: OneTimeTokenPurpose, now: Date): OneTimeTokenRecord | undefined {
+  function newestUsable(userId: UserId, purpose: OneTimeTokenPurpose, now: Date): OneTimeTokenRecord | undefined {
     let newest: OneTimeTokenRecord | undefined;
     for (const token of oneTimeTokens.values()) {
-      if (token.userId !== userId || token.purpose !== purpose || token.usedAt !== null) continue;
+      if (idKey(token.userId) !== idKey(userId) || token.purpose !== purpose || token.usedAt !== null) continue;
       if (token.expiresAt.getTime() <= now.getTime()) continue;
       if (!newest || token.createdAt.getTime() >= newest.createdAt.getTime()) newest = token;
     }
@@ -73,54 +110,71 @@ export function memoryStore(): Store {
   }
 
   return {
-    async createUser(user) {
+    enforcesUniqueValues: true,
+    userIdKinds: ['string', 'integer'],
+
+    async createUser(user, options) {
       const key = emailKey(user.email);
-      if (userIdByEmail.has(key)) throw new AuthError('EMAIL_TAKEN');
-      users.set(user.id, structuredClone(user));
-      userIdByEmail.set(key, user.id);
+      // `id: null`: the store assigns the next integer, spent only when the user is stored.
+      const id = user.id ?? nextId;
+      const userKey = idKey(id);
+      // Unique values before the email, as the contract says.
+      checkUnique(userKey, options?.unique);
+      if (userKeyByEmail.has(key)) throw new AuthError('EMAIL_TAKEN');
+      if (users.has(userKey)) throw new Error(`memoryStore: a user with the id ${JSON.stringify(id)} exists already.`);
+      if (user.id === null) nextId += 1;
+      users.set(userKey, structuredClone({ ...user, id }));
+      userKeyByEmail.set(key, userKey);
+      replaceUnique(userKey, options?.unique ?? []);
+      return id;
     },
 
     async findUserById(id) {
-      const user = users.get(id);
+      const user = users.get(idKey(id));
       return user ? structuredClone(user) : null;
     },
 
     async findUserByEmail(email) {
-      const id = userIdByEmail.get(emailKey(email));
-      const user = id === undefined ? undefined : users.get(id);
+      const userKey = userKeyByEmail.get(emailKey(email));
+      const user = userKey === undefined ? undefined : users.get(userKey);
       return user ? structuredClone(user) : null;
     },
 
-    async updateUser(id: string, patch: UserPatch, options?: UpdateUserOptions) {
-      const user = users.get(id);
+    async updateUser(id: UserId, patch: UserPatch, options?: UpdateUserOptions) {
+      const userKey = idKey(id);
+      const user = users.get(userKey);
       if (!user || !meets(user, options?.expect)) return null;
+      checkUnique(userKey, options?.unique);
       if (patch.email !== undefined) {
         const newKey = emailKey(patch.email);
-        const owner = userIdByEmail.get(newKey);
-        if (owner !== undefined && owner !== id) throw new AuthError('EMAIL_TAKEN');
-        userIdByEmail.delete(emailKey(user.email));
-        userIdByEmail.set(newKey, id);
+        const owner = userKeyByEmail.get(newKey);
+        if (owner !== undefined && owner !== userKey) throw new AuthError('EMAIL_TAKEN');
+        userKeyByEmail.delete(emailKey(user.email));
+        userKeyByEmail.set(newKey, userKey);
       }
+      if (options?.unique !== undefined) replaceUnique(userKey, options.unique);
       const updated: UserRecord = { ...user };
       for (const [field, value] of Object.entries(patch)) {
         if (value !== undefined) (updated as unknown as Record<string, unknown>)[field] = structuredClone(value);
       }
-      users.set(id, updated);
+      users.set(userKey, updated);
       return structuredClone(updated);
     },
 
     async deleteUser(id) {
-      const user = users.get(id);
+      const userKey = idKey(id);
+      const user = users.get(userKey);
       if (!user) return false;
-      users.delete(id);
-      userIdByEmail.delete(emailKey(user.email));
+      users.delete(userKey);
+      userKeyByEmail.delete(emailKey(user.email));
+      replaceUnique(userKey, undefined);
       for (const [sessionId, session] of sessions) {
-        if (session.userId !== id) continue;
+        if (idKey(session.userId) !== userKey) continue;
         sessions.delete(sessionId);
         for (const [hash, token] of refreshTokens) if (token.sessionId === sessionId) refreshTokens.delete(hash);
       }
       for (const [hash, token] of oneTimeTokens) {
-        if (token.userId !== id) continue;
+        if (idKey(token.userId) !== userKey) continue;
         oneTimeTokens.delete(hash);
       }
       return true;
@@ -138,7 +192,7 @@ export function memoryStore(): Store {
 
     async listSessions(userId) {
       return [...sessions.values()]
-        .filter((session) => session.userId === userId && session.revokedAt === null)
+        .filter((session) => idKey(session.userId) === idKey(userId) && session.revokedAt === null)
         .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
         .map((session) => structuredClone(session));
     },
@@ -169,7 +223,7 @@ export function memoryStore(): Store {
     async revokeUserSessions(userId, options: RevokeUserSessionsOptions) {
       let count = 0;
       for (const session of sessions.values()) {
-        if (session.userId !== userId || session.id === options.exceptSessionId) continue;
+        if (idKey(session.userId) !== idKey(userId) || session.id === options.exceptSessionId) continue;
         if (revoke(session, options)) count += 1;
       }
       return count;
@@ -177,7 +231,7 @@ export function memoryStore(): Store {
 
     async createOneTimeToken(token) {
       for (const other of oneTimeTokens.values()) {
-        if (other.userId === token.userId && other.purpose === token.purpose && other.usedAt === null) {
+        if (idKey(other.userId) === idKey(token.userId) && other.purpose === token.purpose && other.usedAt === null) {
           other.usedAt = token.createdAt;
         }
       }
@@ -189,7 +243,7 @@ export function memoryStore(): Store {
       return token ? structuredClone(token) : null;
     },
 
-    async findActiveOneTimeToken(userId: string, purpose: OneTimeTokenPurpose, now: Date) {
+    async findActiveOneTimeToken(userId: UserId, purpose: OneTimeTokenPurpose, now: Date) {
       const newest = newestUsable(userId, purpose, now);
       return newest ? structuredClone(newest) : null;
     },
@@ -226,7 +280,7 @@ export function memoryStore(): Store {
     async voidOneTimeTokens(userId, purposes, now) {
       let count = 0;
       for (const token of oneTimeTokens.values()) {
-        if (token.userId !== userId || token.usedAt !== null || !purposes.includes(token.purpose)) continue;
+        if (idKey(token.userId) !== idKey(userId) || token.usedAt !== null || !purposes.includes(token.purpose)) continue;
         token.usedAt = now;
         count += 1;
       }

@@ -1,10 +1,20 @@
 /** Lifecycle state of an account. `pending` until the email is verified, `disabled` by an admin. */
 export type UserStatus = 'pending' | 'active' | 'disabled';
 
+/**
+ * A user's id: a string Gatehouse chose (a UUID, or the app's `userIds.generate()`), or an
+ * integer the store assigned (`userIds: 'integer'`). One app has one kind, never both; integers
+ * are exact up to `Number.MAX_SAFE_INTEGER`.
+ */
+export type UserId = string | number;
+
+/** A kind of user id a store keeps: see {@link Store.userIdKinds}. */
+export type UserIdKind = 'string' | 'integer';
+
 /** An account as the store keeps it. */
 export interface UserRecord {
-  /** Opaque unique id (a UUID chosen by Gatehouse). */
-  id: string;
+  /** Unique id, never changed: a string Gatehouse chose, or an integer the store assigned. */
+  id: UserId;
   /** Normalized address (trimmed, NFKC, lower-case). Unique, compared case-insensitively. */
   email: string;
   /** When the address was verified, or `null`. */
@@ -19,6 +29,14 @@ export interface UserRecord {
   createdAt: Date;
   updatedAt: Date;
   lastLoginAt: Date | null;
+}
+
+/**
+ * A user for {@link Store.createUser} to insert: a {@link UserRecord} whose `id` is `null` when
+ * the store is to assign it (`userIds: 'integer'`).
+ */
+export interface NewUserRecord extends Omit<UserRecord, 'id'> {
+  id: UserId | null;
 }
 
 /** The fields of a user that {@link Store.updateUser} may change. `updatedAt` is always set. */
@@ -51,11 +69,35 @@ export interface UserExpectation {
 export interface UpdateUserOptions {
   /** Apply the patch only while the stored user has every one of these values. */
   expect?: UserExpectation;
+  /**
+   * The user's unique values after the update: they replace every value the user held, in the
+   * same atomic step as the patch. Absent: the user's values stay as they are. See
+   * {@link Store.enforcesUniqueValues}.
+   */
+  unique?: readonly UniqueValue[];
+}
+
+/**
+ * One value of a unique profile field (`uniqueProfileFields` in the config), which no two users
+ * may hold. Core normalizes it (strings trimmed, NFKC, lower-cased), so the store compares
+ * `field` and `value` exactly, as given.
+ */
+export interface UniqueValue {
+  /** The profile field, e.g. `username` (at most 64 characters). */
+  field: string;
+  /** The normalized value, e.g. `ada`. */
+  value: string;
+}
+
+/** Options of {@link Store.createUser}. */
+export interface CreateUserOptions {
+  /** Values the new user holds, which no other user may hold. See {@link Store.enforcesUniqueValues}. */
+  unique?: readonly UniqueValue[];
 }
 
 /** Input of {@link Store.checkOneTimeCode}. */
 export interface CheckOneTimeCodeInput {
-  userId: string;
+  userId: UserId;
   purpose: OneTimeTokenPurpose;
   /** Hash of the code as presented (see `codeHash`). */
   hash: string;
@@ -75,7 +117,7 @@ export type OneTimeCodeCheck =
 /** One login session, which is also one refresh-token family. */
 export interface SessionRecord {
   id: string;
-  userId: string;
+  userId: UserId;
   createdAt: Date;
   /** Last time the session's refresh token was used; drives the idle lifetime. */
   lastUsedAt: Date;
@@ -118,7 +160,7 @@ export interface OneTimeTokenRecord {
   id: string;
   /** SHA-256 of the token or code, base64url. Unique. */
   hash: string;
-  userId: string;
+  userId: UserId;
   purpose: OneTimeTokenPurpose;
   createdAt: Date;
   expiresAt: Date;
@@ -181,14 +223,51 @@ export interface RevokeUserSessionsOptions extends RevokeOptions {
  */
 export interface Store {
   /**
-   * Inserts a new user.
+   * `true` when the store keeps the `unique` option of {@link createUser} and
+   * {@link updateUser}: it refuses a unique value (a `field` and `value` pair, compared exactly)
+   * that another user holds, atomically with the insert or update, so that of N concurrent
+   * claims of one value exactly one succeeds; and {@link deleteUser} frees the user's values.
+   * The refusal is `AuthError` `VALIDATION_FAILED` whose one field issue names the field with
+   * the code `taken` (see `uniqueValueTakenError`), and nothing of the call is applied.
+   *
+   * `createAuth` refuses a config with `uniqueProfileFields` over a store that does not say
+   * `true` here, so a store that ignores the option never silently accepts duplicates.
+   */
+  readonly enforcesUniqueValues?: boolean;
+
+  /**
+   * The kinds of user id the store keeps; `['string']` when omitted.
+   *
+   * - `'string'`: Gatehouse chooses each new user's id (a UUID, or the app's
+   *   `userIds.generate()`) and passes it to {@link createUser}, which stores it as it is.
+   * - `'integer'`: the store assigns each new user's id itself, e.g. from an auto-increment
+   *   column: {@link createUser} receives `id: null` and returns the id, a positive safe integer
+   *   (`Number.isSafeInteger`), unique and never reused. The records it returns carry ids as
+   *   `number`s, and every method that takes a user id finds the user by that number.
+   *
+   * `createAuth` refuses a `userIds` option whose kind the store does not list here, so a store
+   * that cannot assign ids never receives `id: null`.
+   */
+  readonly userIdKinds?: readonly UserIdKind[];
+
+  /**
+   * Inserts a new user, with the unique values of `options.unique` (when the store
+   * {@link enforcesUniqueValues}), all or nothing.
+   * @throws AuthError `VALIDATION_FAILED` (`taken`) when another user holds one of the unique
+   * values; this is checked before the email, so that the answer about a value never depends on
+   * whether the email has an account.
+   *
+   * The id: when `user.id` is given, the user is stored under it and the method may return it
+   * or nothing. When `user.id` is `null` (the store lists `'integer'` in {@link userIdKinds}),
+   * the store assigns a new id and must return it; under N concurrent inserts each one gets its
+   * own id. A store that cannot assign one throws instead of inserting.
    * @throws AuthError `EMAIL_TAKEN` when another user has the same email (compared
    * case-insensitively); under N concurrent inserts of one email exactly one succeeds.
    */
-  createUser(user: UserRecord): Promise<void>;
+  createUser(user: NewUserRecord, options?: CreateUserOptions): Promise<UserId | void>;
 
   /** The user with this id, or `null`. */
-  findUserById(id: string): Promise<UserRecord | null>;
+  findUserById(id: UserId): Promise<UserRecord | null>;
 
   /** The user with this normalized email (compared case-insensitively), or `null`. */
   findUserByEmail(email: string): Promise<UserRecord | null>;
@@ -199,12 +278,17 @@ export interface Store {
    * With `options.expect`, atomically: the patch is applied only while the stored user has every
    * expected value, and `null` (no change) is returned otherwise. Of N concurrent conditional
    * updates that expect the same value and change it, exactly one succeeds.
+   *
+   * With `options.unique` (when the store {@link enforcesUniqueValues}), the user's unique values
+   * become exactly those, in the same atomic step: values dropped are freed for other users.
+   * @throws AuthError `VALIDATION_FAILED` (`taken`) when another user holds one of the new unique
+   * values; nothing changes.
    * @throws AuthError `EMAIL_TAKEN` when the new email belongs to another user.
    */
-  updateUser(id: string, patch: UserPatch, options?: UpdateUserOptions): Promise<UserRecord | null>;
+  updateUser(id: UserId, patch: UserPatch, options?: UpdateUserOptions): Promise<UserRecord | null>;
 
-  /** Deletes the user with their sessions, refresh tokens and single-use tokens. Returns `true` if the user existed. */
-  deleteUser(id: string): Promise<boolean>;
+  /** Deletes the user with their sessions, refresh tokens, single-use tokens and unique values. Returns `true` if the user existed. */
+  deleteUser(id: UserId): Promise<boolean>;
 
   /** Inserts a session and its first refresh token, atomically (both or neither). */
   createSession(session: SessionRecord, firstToken: RefreshTokenRecord): Promise<void>;
@@ -213,7 +297,7 @@ export interface Store {
   findSession(id: string): Promise<SessionWithUser | null>;
 
   /** Sessions of the user that are not revoked (expired ones included), newest first. */
-  listSessions(userId: string): Promise<SessionRecord[]>;
+  listSessions(userId: UserId): Promise<SessionRecord[]>;
 
   /** The refresh token with this hash, with its session and user (used ones included), or `null`. */
   findRefreshToken(hash: string): Promise<RefreshTokenLookup | null>;
@@ -231,7 +315,7 @@ export interface Store {
   revokeSession(sessionId: string, options: RevokeOptions): Promise<boolean>;
 
   /** Ends every live session of the user (but `exceptSessionId`). Returns how many were ended. */
-  revokeUserSessions(userId: string, options: RevokeUserSessionsOptions): Promise<number>;
+  revokeUserSessions(userId: UserId, options: RevokeUserSessionsOptions): Promise<number>;
 
   /**
    * Inserts a single-use token and, in the same atomic step, voids (sets `usedAt`) every other
@@ -243,7 +327,7 @@ export interface Store {
   findOneTimeToken(hash: string): Promise<OneTimeTokenRecord | null>;
 
   /** The newest unused, unexpired token of the user for the purpose, or `null`. */
-  findActiveOneTimeToken(userId: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null>;
+  findActiveOneTimeToken(userId: UserId, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null>;
 
   /**
    * Consumes a token, atomically: sets `usedAt = now` only if the hash matches, the purpose
@@ -273,5 +357,5 @@ export interface Store {
   checkOneTimeCode(input: CheckOneTimeCodeInput): Promise<OneTimeCodeCheck>;
 
   /** Voids every unused token of the user for the given purposes. Returns how many were voided. */
-  voidOneTimeTokens(userId: string, purposes: readonly OneTimeTokenPurpose[], now: Date): Promise<number>;
+  voidOneTimeTokens(userId: UserId, purposes: readonly OneTimeTokenPurpose[], now: Date): Promise<number>;
 }

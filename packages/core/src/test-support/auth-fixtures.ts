@@ -8,7 +8,7 @@ import { memoryMailer, type MemoryMailer } from '../memory/memory-mailer.js';
 import { memoryStore } from '../memory/memory-store.js';
 import { argon2Hasher } from '../password/argon2-hasher.js';
 import type { PasswordHasher } from '../ports/password-hasher.js';
-import type { Store } from '../ports/store.js';
+import type { Store, UserId } from '../ports/store.js';
 import type { DefaultProfile } from '../profile.js';
 
 export const TEST_SECRET = 'test-secret-'.padEnd(32, 'x');
@@ -36,8 +36,8 @@ export function countingHasher(inner: PasswordHasher = argon2Hasher({ memoryCost
   };
 }
 
-export interface TestAuth {
-  auth: Auth<DefaultProfile>;
+export interface TestAuth<Id extends UserId = string> {
+  auth: Auth<DefaultProfile, Id>;
   clock: FakeClock;
   store: Store;
   mailer: MemoryMailer;
@@ -59,6 +59,15 @@ export function useDefaultTestStore(factory: (() => Store) | undefined): void {
 
 /** A Gatehouse over memory ports (or the store of {@link useDefaultTestStore}), a fake clock and a cheap counting hasher. */
 export function testAuth(overrides: Partial<AuthConfig> = {}): TestAuth {
+  return makeTestAuth(overrides) as TestAuth;
+}
+
+/** {@link testAuth} with `userIds: 'integer'`: the store assigns user ids 1, 2, 3, … */
+export function integerTestAuth(overrides: Partial<AuthConfig> = {}): TestAuth<number> {
+  return makeTestAuth({ ...overrides, userIds: 'integer' }) as TestAuth<number>;
+}
+
+function makeTestAuth(overrides: Partial<AuthConfig>): TestAuth<UserId> {
   const clock = fakeClock(START);
   const store = overrides.store ?? defaultStore?.() ?? memoryStore();
   const mailer = memoryMailer({ now: clock.now });
@@ -80,7 +89,7 @@ export function testAuth(overrides: Partial<AuthConfig> = {}): TestAuth {
 }
 
 /** Registers and verifies-free logs in a user (verification not required by default here). */
-export async function registeredUser(t: TestAuth, email = 'ada@example.com', password = PASSWORD): Promise<{ userId: string }> {
+export async function registeredUser<Id extends UserId>(t: TestAuth<Id>, email = 'ada@example.com', password = PASSWORD): Promise<{ userId: Id }> {
   const now = t.clock.now();
   const { user } = await t.auth.register({ email, password, profile: { firstName: 'Ada' } });
   // The verification email goes out after the answer; let it, so it cannot land after the mail a test asks for next.

@@ -1,7 +1,7 @@
 // Test-only helpers for the email-flow tests (not exported from the package).
 import type { Logger } from '../ports/logger.js';
 import type { MailMessage, Mailer } from '../ports/mailer.js';
-import type { Store } from '../ports/store.js';
+import type { Store, UserId } from '../ports/store.js';
 import type { SentMessage } from '../memory/memory-mailer.js';
 import type { TestAuth } from './auth-fixtures.js';
 
@@ -14,7 +14,7 @@ export function settle(): Promise<void> {
 }
 
 /** The newest message to `to`, after background work has settled; fails the test if there is none. */
-export async function mailTo(t: TestAuth, to: string): Promise<SentMessage> {
+export async function mailTo(t: TestAuth<UserId>, to: string): Promise<SentMessage> {
   await t.auth.settled();
   const message = t.mailer.lastTo(to);
   if (!message) throw new Error(`no email was sent to ${to}`);
@@ -22,7 +22,7 @@ export async function mailTo(t: TestAuth, to: string): Promise<SentMessage> {
 }
 
 /** Every message sent to `to`, after background work has settled. */
-export async function mailsTo(t: TestAuth, to: string): Promise<SentMessage[]> {
+export async function mailsTo(t: TestAuth<UserId>, to: string): Promise<SentMessage[]> {
   await t.auth.settled();
   return t.mailer.messages.filter((message) => message.to === to);
 }

@@ -48,6 +48,10 @@ describe('the conformance kit', () => {
     expect(failedIn('Store conformance: check-then-update user')).toEqual([
       'Store conformance: check-then-update user > conditional user updates (updateUser with expect) > of 10 concurrent pending → active updates that expect pending, exactly one applies and its profile is the one stored',
     ]);
+    expect(failedIn('Store conformance: check-then-claim unique values')).toEqual([
+      'Store conformance: check-then-claim unique values > unique profile values (the unique option of createUser and updateUser) > of 10 concurrent createUser calls with one value, exactly one succeeds and the others are refused (taken) and not created',
+      'Store conformance: check-then-claim unique values > unique profile values (the unique option of createUser and updateUser) > of 10 concurrent updateUser calls of different users to one value, exactly one applies',
+    ]);
     expect(failedIn('Store conformance: case-sensitive email')).toEqual([
       'Store conformance: case-sensitive email > users > finds a user by email compared case-insensitively',
     ]);
@@ -55,6 +59,13 @@ describe('the conformance kit', () => {
     expect(failedIn('Store conformance: seconds only')).toContain(
       'Store conformance: seconds only > users > round-trips every field: Dates to the millisecond, nulls, and a nested JSON profile',
     );
+    // Integer ids: a string where a number belongs, and an id given twice.
+    expect(failedIn('Store conformance: ids as strings')).toContain(
+      'Store conformance: ids as strings > user ids (integer) > createUser with id null returns the id it assigned, and the user is stored under it as a number',
+    );
+    expect(failedIn('Store conformance: reused ids')).toEqual([
+      'Store conformance: reused ids > user ids (integer) > never gives the id of a deleted user to a new one',
+    ]);
     expect(failedIn('RateLimitStore conformance: read-then-write hit')).toEqual([
       'RateLimitStore conformance: read-then-write hit > is atomic: 30 concurrent hits on one key return the counts 1..30, each exactly once',
     ]);
@@ -66,5 +77,6 @@ describe('the conformance kit', () => {
     expect(() => runStoreConformance({ name: '', createStore: () => ({}) as never })).toThrow(/give a `name`/);
     expect(() => runStoreConformance({ name: 'x' } as never)).toThrow(/give `createStore`/);
     expect(() => runRateLimitStoreConformance({ name: 'x' } as never)).toThrow(/give `createStore`/);
+    expect(() => runStoreConformance({ name: 'x', createStore: () => ({}) as never, userIds: 'bigint' as never })).toThrow(/`userIds` must be 'string' or 'integer'/);
   });
 });

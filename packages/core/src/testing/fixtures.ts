@@ -1,6 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { fakeClock } from '../memory/fake-clock.js';
-import type { OneTimeTokenRecord, RefreshTokenRecord, SessionRecord, UserRecord } from '../ports/store.js';
+import type { OneTimeTokenRecord, RefreshTokenRecord, SessionRecord, UserId, UserRecord } from '../ports/store.js';
 
 // Records for the conformance suites. Every id, email and hash is random, so tests never see
 // each other's rows even though a suite shares one store.
@@ -20,6 +20,11 @@ export function instant(epochMs: number): Date {
 
 export function uniqueId(): string {
   return randomUUID();
+}
+
+/** An integer id far above any a store assigns in a test run, so that no user has it. */
+export function unassignedIntegerId(): number {
+  return Number.MAX_SAFE_INTEGER - randomInt(1_000_000);
 }
 
 export function uniqueEmail(): string {
@@ -47,7 +52,7 @@ export function userRecord(overrides: Partial<UserRecord> = {}): UserRecord {
   };
 }
 
-export function sessionRecord(userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
+export function sessionRecord(userId: UserId, overrides: Partial<SessionRecord> = {}): SessionRecord {
   return {
     id: uniqueId(),
     userId,
@@ -67,7 +72,7 @@ export function refreshTokenRecord(sessionId: string, overrides: Partial<Refresh
   return { hash: uniqueHash(), sessionId, issuedAt: at(0), usedAt: null, ...overrides };
 }
 
-export function oneTimeTokenRecord(userId: string, overrides: Partial<OneTimeTokenRecord> = {}): OneTimeTokenRecord {
+export function oneTimeTokenRecord(userId: UserId, overrides: Partial<OneTimeTokenRecord> = {}): OneTimeTokenRecord {
   return {
     id: uniqueId(),
     hash: uniqueHash(),

@@ -1,11 +1,12 @@
 import { SignJWT, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { AuthError } from '../errors.js';
+import type { UserId } from '../ports/store.js';
 import type { ResolvedKey } from './signing-keys.js';
 import { verifiedTokenCache } from './verified-token-cache.js';
 
 /** The claims of a Gatehouse access token. */
 export interface AccessTokenClaims {
-  /** User id. */
+  /** User id, always a string (RFC 7519): `"42"` for the integer id 42. */
   sub: string;
   /** Session id. */
   sid: string;
@@ -23,7 +24,7 @@ export interface AccessTokenClaims {
 
 /** What is needed to sign one access token. */
 export interface AccessTokenSubject {
-  userId: string;
+  userId: UserId;
   sessionId: string;
   role: string;
   jti: string;
@@ -93,7 +94,7 @@ export function accessTokenCodec(options: AccessTokenCodecOptions): AccessTokenC
       if (signer.kid !== undefined) header.kid = signer.kid;
       const token = await new SignJWT({ sid: subject.sessionId, role: subject.role })
         .setProtectedHeader(header)
-        .setSubject(subject.userId)
+        .setSubject(String(subject.userId))
         .setIssuer(options.issuer)
         .setAudience(options.audience)
         .setIssuedAt(iat)

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { schemaSql } from '../schema-sql.js';
 import { SQL_DIALECTS } from './dialect.js';
 import type { SqlDialect } from './dialect.js';
+import type { UserIdKind } from '@gatehouse/core';
 
 /** Where the command writes: `process` in the bin, buffers in tests. */
 export interface CliIo {
@@ -9,7 +10,7 @@ export interface CliIo {
   stderr: { write(text: string): unknown };
 }
 
-const USAGE = `Usage: gatehouse-kysely sql --dialect postgres|mysql|sqlite [--table-prefix <prefix>]
+const USAGE = `Usage: gatehouse-kysely sql --dialect postgres|mysql|sqlite [--table-prefix <prefix>] [--user-ids string|integer]
 
 Prints Gatehouse's schema as SQL DDL, the same schema that migrateToLatest() creates,
 for teams that apply migrations with their own tool.
@@ -17,6 +18,8 @@ for teams that apply migrations with their own tool.
 Options:
   --dialect <name>        postgres, mysql (also MariaDB) or sqlite
   --table-prefix <prefix> prefix of every table and index name (default: gatehouse_)
+  --user-ids <kind>       string (default: UUIDs or your own ids) or integer
+                          (auto-increment ids, for userIds: 'integer' in createAuth)
   -h, --help              show this help
 `;
 
@@ -34,6 +37,7 @@ export function runCli(args: readonly string[], io: CliIo): number {
       options: {
         dialect: { type: 'string' },
         'table-prefix': { type: 'string' },
+        'user-ids': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -56,7 +60,7 @@ export function runCli(args: readonly string[], io: CliIo): number {
     return 2;
   }
   try {
-    io.stdout.write(schemaSql(dialect as SqlDialect, { tablePrefix: values['table-prefix'] }));
+    io.stdout.write(schemaSql(dialect as SqlDialect, { tablePrefix: values['table-prefix'], userIds: values['user-ids'] as UserIdKind | undefined }));
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     io.stderr.write(`gatehouse-kysely: ${error.message}\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDeadlock, isEmailTaken } from './driver-errors.js';
+import { isDeadlock, isEmailTaken, isUniqueValueTaken } from './driver-errors.js';
 import { schemaNames } from './tables.js';
 
 const names = schemaNames(undefined, 'test');
@@ -33,6 +33,26 @@ describe('isEmailTaken', () => {
     for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
       expect(isEmailTaken(new Error('connect ECONNREFUSED 127.0.0.1:5432'), names, dialect)).toBe(false);
       expect(isEmailTaken(undefined, names, dialect)).toBe(false);
+    }
+  });
+});
+
+describe('isUniqueValueTaken', () => {
+  it('recognises a violation of the primary key of profile_unique_values, as each driver reports it', () => {
+    expect(isUniqueValueTaken({ code: '23505', constraint: 'gatehouse_profile_unique_values_pkey' }, names, 'postgres')).toBe(true);
+    expect(isUniqueValueTaken({ errno: 1062, code: 'ER_DUP_ENTRY', message: "Duplicate entry 'username-ada' for key 'PRIMARY'" }, names, 'mysql')).toBe(true);
+    expect(isUniqueValueTaken({ errno: 1062, message: "Duplicate entry 'username-ada' for key 'gatehouse_profile_unique_values.PRIMARY'" }, names, 'mysql')).toBe(true);
+    const sqlite = { code: 'SQLITE_CONSTRAINT_PRIMARYKEY', message: 'UNIQUE constraint failed: gatehouse_profile_unique_values.field, gatehouse_profile_unique_values.value' };
+    expect(isUniqueValueTaken(sqlite, names, 'sqlite')).toBe(true);
+  });
+
+  it('is false for the email index, another prefix, and failures that are not violations', () => {
+    expect(isUniqueValueTaken({ code: '23505', constraint: 'gatehouse_users_email_key' }, names, 'postgres')).toBe(false);
+    expect(isUniqueValueTaken({ code: '23505', constraint: 'other_profile_unique_values_pkey' }, names, 'postgres')).toBe(false);
+    expect(isUniqueValueTaken({ errno: 1062, message: "Duplicate entry 'a@example.com' for key 'gatehouse_users_email_key'" }, names, 'mysql')).toBe(false);
+    expect(isUniqueValueTaken({ code: 'SQLITE_CONSTRAINT_UNIQUE', message: 'UNIQUE constraint failed: gatehouse_users.email' }, names, 'sqlite')).toBe(false);
+    for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
+      expect(isUniqueValueTaken(new Error('relation "gatehouse_profile_unique_values" does not exist'), names, dialect)).toBe(false);
     }
   });
 });

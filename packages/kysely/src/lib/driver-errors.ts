@@ -38,6 +38,30 @@ export function isEmailTaken(error: unknown, names: SchemaNames, dialect: SqlDia
   }
 }
 
+/**
+ * Whether `error` is a violation of the primary key of profile_unique_values, (field, value):
+ * another user holds the value. Anything else (a missing table, a lost connection) is not.
+ * Judge only errors of an insert into that table: MariaDB does not name the table of a
+ * primary-key violation.
+ */
+export function isUniqueValueTaken(error: unknown, names: SchemaNames, dialect: SqlDialect): boolean {
+  const { code, errno, constraint, message } = fields(error);
+  const text = typeof message === 'string' ? message : '';
+  const table = names.tables.profile_unique_values;
+  switch (dialect) {
+    case 'postgres':
+      return code === '23505' && constraint === names.profileUniqueValuesKey;
+    case 'mysql':
+      // MySQL names every primary key PRIMARY, whatever name the DDL gave.
+      return (errno === 1062 || code === 'ER_DUP_ENTRY') && (text.endsWith("for key 'PRIMARY'") || text.endsWith(`for key '${table}.PRIMARY'`));
+    case 'sqlite':
+      return (
+        (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT') &&
+        text.endsWith(`constraint failed: ${table}.field, ${table}.value`)
+      );
+  }
+}
+
 /** Whether the database aborted a transaction to break a deadlock, so running it again is safe. */
 export function isDeadlock(error: unknown): boolean {
   const { code, errno } = fields(error);

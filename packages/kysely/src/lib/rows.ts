@@ -1,8 +1,11 @@
 import type {
+  NewUserRecord,
   OneTimeTokenPurpose,
   OneTimeTokenRecord,
   RefreshTokenRecord,
   SessionRecord,
+  UserId,
+  UserIdKind,
   UserRecord,
   UserStatus,
 } from '@gatehouse/core';
@@ -30,8 +33,22 @@ function millisToDateOrNull(value: DbMillis | null): Date | null {
   return value === null ? null : millisToDate(value);
 }
 
+/** A user id as the tables hold it: text, or a BIGINT that pg reads as a string. */
+type DbUserId = string | number | bigint;
+
+/**
+ * A user id read from a row, as the store hands it out: a number with integer ids (exact up to
+ * 2^53, which an auto-increment column does not reach), the text otherwise.
+ */
+export function toUserId(value: DbUserId, kind: UserIdKind): UserId {
+  if (kind === 'string') return String(value);
+  const id = Number(value);
+  if (!Number.isSafeInteger(id)) throw new RangeError(`Gatehouse store: the user id ${String(value)} is not an integer up to 2^53.`);
+  return id;
+}
+
 export interface UserRow {
-  id: string;
+  id: DbUserId;
   email: string;
   email_verified_at: DbMillis | null;
   password_hash: string | null;
@@ -45,7 +62,7 @@ export interface UserRow {
 
 export interface SessionRow {
   id: string;
-  user_id: string;
+  user_id: DbUserId;
   created_at: DbMillis;
   last_used_at: DbMillis;
   expires_at: DbMillis;
@@ -66,7 +83,7 @@ export interface RefreshTokenRow {
 export interface OneTimeTokenRow {
   id: string;
   hash: string;
-  user_id: string;
+  user_id: DbUserId;
   purpose: string;
   created_at: DbMillis;
   expires_at: DbMillis;
@@ -75,9 +92,12 @@ export interface OneTimeTokenRow {
   data: string | null;
 }
 
-export function userToRow(user: UserRecord): UserRow & { email_verified_at: number | null; created_at: number; updated_at: number; last_login_at: number | null } {
+/** The row of a new user; without `id` when the database assigns it (`user.id` is `null`). */
+export function userToRow(
+  user: NewUserRecord,
+): Omit<UserRow, 'id'> & { id?: string; email_verified_at: number | null; created_at: number; updated_at: number; last_login_at: number | null } {
   return {
-    id: user.id,
+    ...(user.id === null ? {} : { id: String(user.id) }),
     email: emailKey(user.email),
     email_verified_at: toMillisOrNull(user.emailVerifiedAt),
     password_hash: user.passwordHash,
@@ -90,9 +110,9 @@ export function userToRow(user: UserRecord): UserRow & { email_verified_at: numb
   };
 }
 
-export function rowToUser(row: UserRow): UserRecord {
+export function rowToUser(row: UserRow, kind: UserIdKind): UserRecord {
   return {
-    id: row.id,
+    id: toUserId(row.id, kind),
     email: row.email,
     emailVerifiedAt: millisToDateOrNull(row.email_verified_at),
     passwordHash: row.password_hash,
@@ -105,7 +125,9 @@ export function rowToUser(row: UserRow): UserRecord {
   };
 }
 
-export function sessionToRow(session: SessionRecord): SessionRow & { created_at: number; last_used_at: number; expires_at: number; revoked_at: number | null } {
+export function sessionToRow(
+  session: SessionRecord,
+): SessionRow & { user_id: string | number; created_at: number; last_used_at: number; expires_at: number; revoked_at: number | null } {
   return {
     id: session.id,
     user_id: session.userId,
@@ -120,10 +142,10 @@ export function sessionToRow(session: SessionRecord): SessionRow & { created_at:
   };
 }
 
-export function rowToSession(row: SessionRow): SessionRecord {
+export function rowToSession(row: SessionRow, kind: UserIdKind): SessionRecord {
   return {
     id: row.id,
-    userId: row.user_id,
+    userId: toUserId(row.user_id, kind),
     createdAt: millisToDate(row.created_at),
     lastUsedAt: millisToDate(row.last_used_at),
     expiresAt: millisToDate(row.expires_at),
@@ -143,7 +165,9 @@ export function rowToRefreshToken(row: RefreshTokenRow): RefreshTokenRecord {
   return { hash: row.hash, sessionId: row.session_id, issuedAt: millisToDate(row.issued_at), usedAt: millisToDateOrNull(row.used_at) };
 }
 
-export function oneTimeTokenToRow(token: OneTimeTokenRecord): OneTimeTokenRow & { created_at: number; expires_at: number; used_at: number | null; attempts_left: number | null } {
+export function oneTimeTokenToRow(
+  token: OneTimeTokenRecord,
+): OneTimeTokenRow & { user_id: string | number; created_at: number; expires_at: number; used_at: number | null; attempts_left: number | null } {
   return {
     id: token.id,
     hash: token.hash,
@@ -157,11 +181,11 @@ export function oneTimeTokenToRow(token: OneTimeTokenRecord): OneTimeTokenRow & 
   };
 }
 
-export function rowToOneTimeToken(row: OneTimeTokenRow): OneTimeTokenRecord {
+export function rowToOneTimeToken(row: OneTimeTokenRow, kind: UserIdKind): OneTimeTokenRecord {
   return {
     id: row.id,
     hash: row.hash,
-    userId: row.user_id,
+    userId: toUserId(row.user_id, kind),
     purpose: row.purpose as OneTimeTokenPurpose,
     createdAt: millisToDate(row.created_at),
     expiresAt: millisToDate(row.expires_at),

@@ -1,3 +1,4 @@
+import type { UserIdKind } from '@gatehouse/core';
 import { sql } from 'kysely';
 import type { CompiledQuery, CreateTableBuilder, Kysely, Migration } from 'kysely';
 import type { SqlDialect } from './dialect.js';
@@ -12,17 +13,36 @@ interface Statement {
  * One versioned step of the schema. Its statements are built, not run, so that the Migrator
  * executes them and `schemaSql` prints them from the same builders: the two cannot drift.
  *
- * Append-only: a released step is never edited or removed, and no step drops user data.
+ * Append-only: a released step is never edited or removed, and no step drops user data. A step
+ * builds the columns that hold user ids for the kind of ids the install was made for
+ * (`userIds`), which never changes; a released step prints exactly what it did for string ids.
  */
 interface SchemaStep {
   name: string;
-  statements(db: Kysely<any>, names: SchemaNames, dialect: SqlDialect): Statement[];
+  statements(db: Kysely<any>, names: SchemaNames, dialect: SqlDialect, userIds: UserIdKind): Statement[];
 }
 
 // Every timestamp is BIGINT epoch milliseconds: exact to the millisecond and free of
 // time-zone settings on all three databases (see the README). Ids and hashes are
 // varchar(255) so that MySQL can index them.
 const ID = 'varchar(255)';
+
+/** The type of a column that refers to a user: their id's type. */
+function userIdType(userIds: UserIdKind): 'varchar(255)' | 'bigint' {
+  return userIds === 'integer' ? 'bigint' : ID;
+}
+
+/**
+ * `users` with its `id` column: the id Gatehouse gives, or (`integer`) one the database assigns,
+ * 1, 2, 3, … and never reused (SQLite's AUTOINCREMENT, PostgreSQL's identity, MySQL's auto_increment).
+ */
+function usersTable(db: Kysely<any>, name: string, dialect: SqlDialect, userIds: UserIdKind): CreateTableBuilder<string, 'id'> {
+  const table = createTable(db, name, dialect);
+  if (userIds === 'string') return table.addColumn('id', ID, (col) => col.notNull().primaryKey());
+  if (dialect === 'sqlite') return table.addColumn('id', 'integer', (col) => col.primaryKey().autoIncrement());
+  if (dialect === 'postgres') return table.addColumn('id', 'bigint', (col) => col.generatedByDefaultAsIdentity().primaryKey());
+  return table.addColumn('id', 'bigint', (col) => col.autoIncrement().primaryKey());
+}
 
 function createTable<T extends string>(db: Kysely<any>, name: T, dialect: SqlDialect): CreateTableBuilder<T, never> {
   const builder = db.schema.createTable(name);
@@ -35,11 +55,10 @@ function createTable<T extends string>(db: Kysely<any>, name: T, dialect: SqlDia
 const STEPS: readonly SchemaStep[] = [
   {
     name: '0001_initial',
-    statements(db, names, dialect) {
+    statements(db, names, dialect, userIds) {
       const t = names.tables;
       return [
-        createTable(db, t.users, dialect)
-          .addColumn('id', ID, (col) => col.notNull().primaryKey())
+        usersTable(db, t.users, dialect, userIds)
           .addColumn('email', 'varchar(255)', (col) => col.notNull())
           .addColumn('email_verified_at', 'bigint')
           .addColumn('password_hash', 'text')
@@ -53,7 +72,7 @@ const STEPS: readonly SchemaStep[] = [
 
         createTable(db, t.sessions, dialect)
           .addColumn('id', ID, (col) => col.notNull().primaryKey())
-          .addColumn('user_id', ID, (col) => col.notNull())
+          .addColumn('user_id', userIdType(userIds), (col) => col.notNull())
           .addColumn('created_at', 'bigint', (col) => col.notNull())
           .addColumn('last_used_at', 'bigint', (col) => col.notNull())
           .addColumn('expires_at', 'bigint', (col) => col.notNull())
@@ -76,7 +95,7 @@ const STEPS: readonly SchemaStep[] = [
         createTable(db, t.one_time_tokens, dialect)
           .addColumn('id', ID, (col) => col.notNull().primaryKey())
           .addColumn('hash', ID, (col) => col.notNull())
-          .addColumn('user_id', ID, (col) => col.notNull())
+          .addColumn('user_id', userIdType(userIds), (col) => col.notNull())
           .addColumn('purpose', 'varchar(64)', (col) => col.notNull())
           .addColumn('created_at', 'bigint', (col) => col.notNull())
           .addColumn('expires_at', 'bigint', (col) => col.notNull())
@@ -97,6 +116,24 @@ const STEPS: readonly SchemaStep[] = [
       ];
     },
   },
+  {
+    name: '0002_profile_unique_values',
+    statements(db, names, dialect) {
+      const t = names.tables;
+      return [
+        // One row per unique profile value a user holds (`uniqueProfileFields`): the primary key
+        // is what refuses a second holder, inside the transaction that writes the user. The user
+        // id is text whatever the kind of the users' ids.
+        createTable(db, t.profile_unique_values, dialect)
+          .addColumn('field', 'varchar(64)', (col) => col.notNull())
+          .addColumn('value', 'varchar(255)', (col) => col.notNull())
+          .addColumn('user_id', 'varchar(255)', (col) => col.notNull())
+          .addPrimaryKeyConstraint(names.profileUniqueValuesKey, ['field', 'value']),
+        // updateUser replaces a user's values, deleteUser frees them.
+        db.schema.createIndex(names.profileUniqueValuesUserIndex).on(t.profile_unique_values).column('user_id'),
+      ];
+    },
+  },
 ];
 
 /** The names of every schema step, in order. */
@@ -105,12 +142,12 @@ export function schemaStepNames(): string[] {
 }
 
 /** The steps as Kysely migrations, for a `Migrator`'s in-code provider. */
-export function kyselyMigrations(names: SchemaNames, dialect: SqlDialect): Record<string, Migration> {
+export function kyselyMigrations(names: SchemaNames, dialect: SqlDialect, userIds: UserIdKind): Record<string, Migration> {
   const migrations: Record<string, Migration> = {};
   for (const step of STEPS) {
     migrations[step.name] = {
       async up(db: Kysely<any>): Promise<void> {
-        for (const statement of step.statements(db, names, dialect)) await db.executeQuery(statement.compile());
+        for (const statement of step.statements(db, names, dialect, userIds)) await db.executeQuery(statement.compile());
       },
     };
   }
@@ -118,6 +155,6 @@ export function kyselyMigrations(names: SchemaNames, dialect: SqlDialect): Recor
 }
 
 /** Every statement of every step, compiled by `db` (which need not be connected). */
-export function compileSchema(db: Kysely<any>, names: SchemaNames, dialect: SqlDialect): CompiledQuery[] {
-  return STEPS.flatMap((step) => step.statements(db, names, dialect).map((statement) => statement.compile()));
+export function compileSchema(db: Kysely<any>, names: SchemaNames, dialect: SqlDialect, userIds: UserIdKind): CompiledQuery[] {
+  return STEPS.flatMap((step) => step.statements(db, names, dialect, userIds).map((statement) => statement.compile()));
 }

@@ -10,7 +10,7 @@ class TablePrefixTransformer extends OperationNodeTransformer {
     this.#names = names;
   }
 
-  // Only the five logical names are renamed, so aliases and CTE names pass through untouched.
+  // Only the logical table names are renamed, so aliases and CTE names pass through untouched.
   protected override transformTable(node: TableNode, queryId?: QueryId): TableNode {
     const transformed = super.transformTable(node, queryId);
     if (transformed.table.schema !== undefined) return transformed;

@@ -14,8 +14,15 @@ const TABLE_PREFIX = /^[a-z_][a-z0-9_]{0,31}$/;
 type Millis = ColumnType<number | string | bigint, number, number>;
 type NullableMillis = ColumnType<number | string | bigint | null, number | null, number | null>;
 
+/**
+ * A user id: varchar(255) with string ids, or a BIGINT (pg reads it as a string) with integer
+ * ids. `users.id` is left out of an insert when the database assigns it.
+ */
+type UserIdColumn = ColumnType<string | number | bigint, string | undefined, never>;
+type UserIdReference = ColumnType<string | number | bigint, string | number, string | number>;
+
 export interface UsersTable {
-  id: string;
+  id: UserIdColumn;
   email: string;
   email_verified_at: NullableMillis;
   password_hash: string | null;
@@ -30,7 +37,7 @@ export interface UsersTable {
 
 export interface SessionsTable {
   id: string;
-  user_id: string;
+  user_id: UserIdReference;
   created_at: Millis;
   last_used_at: Millis;
   expires_at: Millis;
@@ -51,7 +58,7 @@ export interface RefreshTokensTable {
 export interface OneTimeTokensTable {
   id: string;
   hash: string;
-  user_id: string;
+  user_id: UserIdReference;
   purpose: string;
   created_at: Millis;
   expires_at: Millis;
@@ -66,6 +73,15 @@ export interface RateLimitsTable {
   reset_at: Millis;
 }
 
+/** One unique profile value and the user who holds it (`Store.enforcesUniqueValues`). */
+export interface ProfileUniqueValuesTable {
+  field: string;
+  /** As core normalized it; values over 255 characters are stored as their SHA-256. */
+  value: string;
+  /** The user's id as text, whatever the kind of id. */
+  user_id: string;
+}
+
 /**
  * The tables as the store's queries name them. {@link tablePrefixPlugin} adds the prefix when
  * a query is compiled, so the queries stay typed whatever the prefix.
@@ -76,11 +92,12 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   one_time_tokens: OneTimeTokensTable;
   rate_limits: RateLimitsTable;
+  profile_unique_values: ProfileUniqueValuesTable;
 }
 
 export type TableName = keyof Database;
 
-export const TABLES: readonly TableName[] = ['users', 'sessions', 'refresh_tokens', 'one_time_tokens', 'rate_limits'];
+export const TABLES: readonly TableName[] = ['users', 'sessions', 'refresh_tokens', 'one_time_tokens', 'rate_limits', 'profile_unique_values'];
 
 /** Every name Gatehouse creates in the database, for one prefix. */
 export interface SchemaNames {
@@ -93,6 +110,9 @@ export interface SchemaNames {
   oneTimeTokensHashIndex: string;
   oneTimeTokensUserIndex: string;
   rateLimitsResetIndex: string;
+  /** The primary key of profile_unique_values, (field, value): its violations mean a taken value. */
+  profileUniqueValuesKey: string;
+  profileUniqueValuesUserIndex: string;
   migrationTable: string;
   migrationLockTable: string;
 }
@@ -116,6 +136,7 @@ export function schemaNames(tablePrefix: string | undefined, caller: string): Sc
       refresh_tokens: `${prefix}refresh_tokens`,
       one_time_tokens: `${prefix}one_time_tokens`,
       rate_limits: `${prefix}rate_limits`,
+      profile_unique_values: `${prefix}profile_unique_values`,
     },
     usersEmailIndex: `${prefix}users_email_key`,
     sessionsUserIndex: `${prefix}sessions_user_idx`,
@@ -123,6 +144,8 @@ export function schemaNames(tablePrefix: string | undefined, caller: string): Sc
     oneTimeTokensHashIndex: `${prefix}one_time_tokens_hash_key`,
     oneTimeTokensUserIndex: `${prefix}one_time_tokens_user_idx`,
     rateLimitsResetIndex: `${prefix}rate_limits_reset_idx`,
+    profileUniqueValuesKey: `${prefix}profile_unique_values_pkey`,
+    profileUniqueValuesUserIndex: `${prefix}profile_unique_values_user_idx`,
     migrationTable: `${prefix}migrations`,
     migrationLockTable: `${prefix}migrations_lock`,
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { OneTimeCodeCheck, OneTimeTokenPurpose, OneTimeTokenRecord, UserRecord } from '../../ports/store.js';
-import { at, oneTimeTokenRecord, uniqueHash, uniqueId, userRecord } from '../fixtures.js';
-import type { StoreGetter } from './support.js';
+import type { OneTimeCodeCheck, OneTimeTokenPurpose, OneTimeTokenRecord, UserId, UserRecord } from '../../ports/store.js';
+import { at, oneTimeTokenRecord, uniqueHash, userRecord } from '../fixtures.js';
+import type { StoreGetter, UserIds } from './support.js';
 
 /** Tries of the codes in the race tests. */
 const TRIES = 5;
@@ -18,15 +18,13 @@ const CODE_PURPOSE: OneTimeTokenPurpose = 'email-verification-code';
  * Registers the tests of `checkOneTimeCode`: a short code is judged against the user's newest
  * usable code only, consumed once, and its tries are counted exactly under any concurrency.
  */
-export function describeOneTimeCodes(store: StoreGetter): void {
+export function describeOneTimeCodes(store: StoreGetter, ids: UserIds): void {
   describe('one-time codes (checkOneTimeCode)', () => {
     async function newUser(): Promise<UserRecord> {
-      const user = userRecord();
-      await store().createUser(user);
-      return user;
+      return ids.create(store(), userRecord());
     }
 
-    async function newCode(userId: string, overrides: Partial<OneTimeTokenRecord> = {}): Promise<OneTimeTokenRecord> {
+    async function newCode(userId: UserId, overrides: Partial<OneTimeTokenRecord> = {}): Promise<OneTimeTokenRecord> {
       const code = oneTimeTokenRecord(userId, { purpose: CODE_PURPOSE, attemptsLeft: TRIES, expiresAt: at(600_000), ...overrides });
       await store().createOneTimeToken(code);
       return code;
@@ -63,7 +61,7 @@ export function describeOneTimeCodes(store: StoreGetter): void {
     it('answers none when the user has no code for the purpose', async () => {
       const user = await newUser();
       expect(await store().checkOneTimeCode({ userId: user.id, purpose: CODE_PURPOSE, hash: uniqueHash(), now: at(1) })).toEqual({ outcome: 'none' });
-      expect(await store().checkOneTimeCode({ userId: uniqueId(), purpose: CODE_PURPOSE, hash: uniqueHash(), now: at(1) })).toEqual({ outcome: 'none' });
+      expect(await store().checkOneTimeCode({ userId: ids.unknown(), purpose: CODE_PURPOSE, hash: uniqueHash(), now: at(1) })).toEqual({ outcome: 'none' });
     });
 
     it('counts down to zero, voids the code at the last wrong try, then refuses even the right code', async () => {

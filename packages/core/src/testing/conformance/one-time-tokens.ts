@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { at, oneTimeTokenRecord, uniqueHash, uniqueId } from '../fixtures.js';
-import { CONSUMERS, REGISTRANTS, seeds, type StoreGetter } from './support.js';
+import { at, oneTimeTokenRecord, uniqueHash } from '../fixtures.js';
+import { CONSUMERS, REGISTRANTS, seeds, type StoreGetter, type UserIds } from './support.js';
 
 /** Registers the tests of single-use tokens: issuing voids the older ones, consume, release and void, one winner under concurrency. */
-export function describeOneTimeTokens(store: StoreGetter): void {
-  const { newUser, newCode } = seeds(store);
+export function describeOneTimeTokens(store: StoreGetter, ids: UserIds): void {
+  const { newUser, newCode } = seeds(store, ids);
 
   describe('one-time tokens', () => {
     it('createOneTimeToken then findOneTimeToken returns the record exactly; a miss returns null', async () => {
@@ -54,7 +54,7 @@ export function describeOneTimeTokens(store: StoreGetter): void {
       await store().createOneTimeToken(token);
       expect(await store().findActiveOneTimeToken(user.id, 'password-reset', at(0))).toEqual(token);
       expect(await store().findActiveOneTimeToken(user.id, 'email-verification', at(0))).toBeNull();
-      expect(await store().findActiveOneTimeToken(uniqueId(), 'password-reset', at(0))).toBeNull();
+      expect(await store().findActiveOneTimeToken(ids.unknown(), 'password-reset', at(0))).toBeNull();
       // Expired at expiresAt exactly.
       expect(await store().findActiveOneTimeToken(user.id, 'password-reset', at(3_600_000))).toBeNull();
       await store().consumeOneTimeToken(token.hash, 'password-reset', at(1));

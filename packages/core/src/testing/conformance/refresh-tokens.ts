@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { at, refreshTokenRecord, uniqueHash } from '../fixtures.js';
-import { CONSUMERS, seeds, type StoreGetter } from './support.js';
+import { CONSUMERS, seeds, type StoreGetter, type UserIds } from './support.js';
 
 /** Registers the tests of refresh-token lookup and rotation, one winner under concurrency included. */
-export function describeRefreshTokens(store: StoreGetter): void {
-  const { newUser, newSession } = seeds(store);
+export function describeRefreshTokens(store: StoreGetter, ids: UserIds): void {
+  const { newUser, newSession } = seeds(store, ids);
 
   describe('refresh tokens', () => {
     it('findRefreshToken returns the token with its session and user, and null on a miss', async () => {

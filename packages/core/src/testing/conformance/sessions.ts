@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { at, instant, refreshTokenRecord, sessionRecord, uniqueId } from '../fixtures.js';
-import { seeds, type StoreGetter } from './support.js';
+import { seeds, type StoreGetter, type UserIds } from './support.js';
 
 /** Registers the tests of the session methods: lookup, listing, revocation. */
-export function describeSessions(store: StoreGetter): void {
-  const { newUser, newSession } = seeds(store);
+export function describeSessions(store: StoreGetter, ids: UserIds): void {
+  const { newUser, newSession } = seeds(store, ids);
 
   describe('sessions', () => {
     it('createSession then findSession returns the session, exactly, with its user', async () => {
@@ -51,7 +51,7 @@ export function describeSessions(store: StoreGetter): void {
     });
 
     it('listSessions returns an empty list for a user without live sessions', async () => {
-      expect(await store().listSessions(uniqueId())).toEqual([]);
+      expect(await store().listSessions(ids.unknown())).toEqual([]);
     });
 
     it('revokeSession ends a live session (true), then answers false and keeps the first revocation', async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { AuthError } from '../../errors.js';
-import type { OneTimeTokenRecord, RefreshTokenRecord, SessionRecord, Store, UserRecord } from '../../ports/store.js';
-import { at, oneTimeTokenRecord, refreshTokenRecord, sessionRecord, userRecord } from '../fixtures.js';
+import type { OneTimeTokenRecord, RefreshTokenRecord, SessionRecord, Store, UserId, UserIdKind, UserRecord } from '../../ports/store.js';
+import { at, oneTimeTokenRecord, refreshTokenRecord, sessionRecord, unassignedIntegerId, uniqueId, userRecord } from '../fixtures.js';
 
 // What the topic files of the store conformance suite share.
 
@@ -12,23 +12,58 @@ export type StoreGetter = () => Store;
 export const CONSUMERS = 20;
 export const REGISTRANTS = 10;
 
+/**
+ * How the suite gives users their ids, as Gatehouse would under one `userIds` option: ids it
+ * chooses (`string`), or ids the store assigns (`integer`).
+ */
+export interface UserIds {
+  kind: UserIdKind;
+  /** Inserts `user` (its `id` is replaced by `null` for `integer`) and returns it as stored, with its id. */
+  create(store: Store, user: UserRecord): Promise<UserRecord>;
+  /** An id of this kind that no user has. */
+  unknown(): UserId;
+}
+
+/** The {@link UserIds} of one kind. */
+export function userIds(kind: UserIdKind): UserIds {
+  if (kind === 'string') {
+    return {
+      kind,
+      async create(store, user) {
+        await store.createUser(user);
+        return user;
+      },
+      unknown: uniqueId,
+    };
+  }
+  return {
+    kind,
+    async create(store, user) {
+      const id: unknown = await store.createUser({ ...user, id: null });
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+        throw new Error(`createUser({ id: null }) must return the id it assigned, a positive safe integer (a number); it returned ${typeof id === 'string' ? JSON.stringify(id) : String(id)}.`);
+      }
+      return { ...user, id };
+    },
+    unknown: unassignedIntegerId,
+  };
+}
+
 /** Rows a test writes to the store before it checks one contract. */
 export interface Seeds {
-  /** Creates a user with random id and email. */
+  /** Creates a user with a random email, and an id of the suite's kind. */
   newUser(overrides?: Partial<UserRecord>): Promise<UserRecord>;
   /** Creates a session of `userId` with its first refresh token. */
-  newSession(userId: string, overrides?: Partial<SessionRecord>): Promise<{ session: SessionRecord; token: RefreshTokenRecord }>;
+  newSession(userId: UserId, overrides?: Partial<SessionRecord>): Promise<{ session: SessionRecord; token: RefreshTokenRecord }>;
   /** Creates a 3-try email verification code of `userId`, valid for 10 minutes. */
-  newCode(userId: string, overrides?: Partial<OneTimeTokenRecord>): Promise<OneTimeTokenRecord>;
+  newCode(userId: UserId, overrides?: Partial<OneTimeTokenRecord>): Promise<OneTimeTokenRecord>;
 }
 
 /** The {@link Seeds} that write to the store under test. */
-export function seeds(store: StoreGetter): Seeds {
+export function seeds(store: StoreGetter, ids: UserIds): Seeds {
   return {
     async newUser(overrides = {}) {
-      const user = userRecord(overrides);
-      await store().createUser(user);
-      return user;
+      return ids.create(store(), userRecord(overrides));
     },
     async newSession(userId, overrides = {}) {
       const session = sessionRecord(userId, overrides);

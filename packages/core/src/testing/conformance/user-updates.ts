@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { UserRecord } from '../../ports/store.js';
-import { at, uniqueEmail, uniqueId, userRecord } from '../fixtures.js';
+import { at, uniqueEmail, userRecord } from '../fixtures.js';
 import { expectEmailTaken, rejection } from './support.js';
-import type { StoreGetter } from './support.js';
+import type { StoreGetter, UserIds } from './support.js';
 
 /** Parallel conditional updates in the race test. */
 const RACERS = 10;
@@ -14,12 +14,10 @@ const OTHER_HASH = '$argon2id$v=19$m=19456,t=2,p=1$b3RoZXJzYWx0b3RoZXJzYWx0$b3Ro
  * Registers the tests of `updateUser` with `options.expect`: the compare-and-set that keeps a
  * change decided on a read (pending → active, a rehash) from overwriting one made meanwhile.
  */
-export function describeUserUpdates(store: StoreGetter): void {
+export function describeUserUpdates(store: StoreGetter, ids: UserIds): void {
   describe('conditional user updates (updateUser with expect)', () => {
     async function newUser(overrides: Partial<UserRecord> = {}): Promise<UserRecord> {
-      const user = userRecord(overrides);
-      await store().createUser(user);
-      return user;
+      return ids.create(store(), userRecord(overrides));
     }
 
     it('applies the patch and returns the updated record when the stored user has every expected value', async () => {
@@ -80,7 +78,7 @@ export function describeUserUpdates(store: StoreGetter): void {
     });
 
     it('returns null for an unknown user; an empty expectation behaves like none', async () => {
-      expect(await store().updateUser(uniqueId(), { role: 'admin', updatedAt: at(1) }, { expect: { status: 'pending' } })).toBeNull();
+      expect(await store().updateUser(ids.unknown(), { role: 'admin', updatedAt: at(1) }, { expect: { status: 'pending' } })).toBeNull();
       const user = await newUser();
       expect(await store().updateUser(user.id, { role: 'admin', updatedAt: at(1) }, { expect: {} })).toEqual({ ...user, role: 'admin', updatedAt: at(1) });
     });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { at, instant, refreshTokenRecord, uniqueEmail, uniqueId, userRecord } from '../fixtures.js';
-import { REGISTRANTS, expectEmailTaken, rejection, seeds, type StoreGetter } from './support.js';
+import { at, instant, refreshTokenRecord, uniqueEmail, userRecord } from '../fixtures.js';
+import { REGISTRANTS, expectEmailTaken, rejection, seeds, type StoreGetter, type UserIds } from './support.js';
 
 /** Registers the tests of the user methods: lookups, email uniqueness, `updateUser` without conditions and `deleteUser`. */
-export function describeUsers(store: StoreGetter): void {
-  const { newUser, newSession, newCode } = seeds(store);
+export function describeUsers(store: StoreGetter, ids: UserIds): void {
+  const { newUser, newSession, newCode } = seeds(store, ids);
 
   describe('users', () => {
     it('createUser then findUserById and findUserByEmail return the same record', async () => {
@@ -32,7 +32,7 @@ export function describeUsers(store: StoreGetter): void {
     });
 
     it('returns null on a miss', async () => {
-      expect(await store().findUserById(uniqueId())).toBeNull();
+      expect(await store().findUserById(ids.unknown())).toBeNull();
       expect(await store().findUserByEmail(uniqueEmail())).toBeNull();
     });
 
@@ -43,16 +43,16 @@ export function describeUsers(store: StoreGetter): void {
 
     it('createUser throws AuthError EMAIL_TAKEN for an email already used, in any case, and keeps the first user', async () => {
       const user = await newUser();
-      expectEmailTaken(await rejection(store().createUser(userRecord({ email: user.email }))));
-      expectEmailTaken(await rejection(store().createUser(userRecord({ email: user.email.toUpperCase() }))));
+      expectEmailTaken(await rejection(ids.create(store(), userRecord({ email: user.email }))));
+      expectEmailTaken(await rejection(ids.create(store(), userRecord({ email: user.email.toUpperCase() }))));
       expect(await store().findUserByEmail(user.email)).toEqual(user);
     });
 
     it(`of ${REGISTRANTS} concurrent createUser calls with one email, exactly one succeeds and the others throw EMAIL_TAKEN`, async () => {
       const email = uniqueEmail();
       const candidates = Array.from({ length: REGISTRANTS }, () => userRecord({ email }));
-      const results = await Promise.allSettled(candidates.map((candidate) => store().createUser(candidate)));
-      const winners = results.flatMap((result, index) => (result.status === 'fulfilled' ? [candidates[index]] : []));
+      const results = await Promise.allSettled(candidates.map((candidate) => ids.create(store(), candidate)));
+      const winners = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
       expect(winners).toHaveLength(1);
       for (const result of results) if (result.status === 'rejected') expectEmailTaken(result.reason);
       expect((await store().findUserByEmail(email))?.id).toBe(winners[0]?.id);
@@ -85,11 +85,11 @@ export function describeUsers(store: StoreGetter): void {
       expect((await store().updateUser(user.id, { email, updatedAt: at(1) }))?.email).toBe(email);
       expect((await store().findUserByEmail(email))?.id).toBe(user.id);
       expect(await store().findUserByEmail(user.email)).toBeNull();
-      await store().createUser(userRecord({ email: user.email }));
+      await ids.create(store(), userRecord({ email: user.email }));
     });
 
     it('updateUser returns null for an unknown user', async () => {
-      expect(await store().updateUser(uniqueId(), { role: 'admin', updatedAt: at(1) })).toBeNull();
+      expect(await store().updateUser(ids.unknown(), { role: 'admin', updatedAt: at(1) })).toBeNull();
     });
 
     it("updateUser throws EMAIL_TAKEN for another user's email, in any case, and changes nothing", async () => {
@@ -130,7 +130,7 @@ export function describeUsers(store: StoreGetter): void {
       const user = await newUser();
       expect(await store().deleteUser(user.id)).toBe(true);
       expect(await store().deleteUser(user.id)).toBe(false);
-      expect(await store().deleteUser(uniqueId())).toBe(false);
+      expect(await store().deleteUser(ids.unknown())).toBe(false);
     });
   });
 }

@@ -105,7 +105,7 @@ export function accountIntegrityAttacks(setup: AttackSetup): void {
       expect(data.user.emailVerified).toBe(true);
       expect(data.tokens ?? null).toBeNull();
       const user = await t.auth.context.store.findUserByEmail('ada@example.com');
-      expect(await t.auth.listSessions({ userId: user?.id ?? '' })).toEqual([]);
+      expect(await t.auth.listSessions({ userId: String(user?.id ?? '') })).toEqual([]);
     });
 
     it('a password with a lone surrogate is refused with 422, not collapsed to U+FFFD', async () => {
