@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AuthConfig } from '../config.js';
+import type { RandomSource } from '../ports/random-source.js';
 import { PASSWORD, caught, testAuth, type TestAuth } from '../test-support/auth-fixtures.js';
 import { codeIn, linkIn, mailTo, tokenIn, wrongCode } from '../test-support/mail-fixtures.js';
 
@@ -242,5 +244,130 @@ describe('verifyEmail with both methods', () => {
     t.clock.advance(10 * MINUTE);
     expect((await caught(t.auth.verifyEmail({ email: 'ada@example.com', code: codeIn(message) }))).code).toBe('TOKEN_EXPIRED');
     await expect(t.auth.verifyEmail({ token: tokenIn(message) })).resolves.toMatchObject({ user: { emailVerified: true } });
+  });
+});
+
+/** The node:crypto source, except that code draws (12 bytes for 6 characters) take the next scripted numeric code first. */
+function scriptedCodes(...codes: string[]): RandomSource {
+  const queue = [...codes];
+  return {
+    bytes(size) {
+      const next = size === 12 ? queue.shift() : undefined;
+      if (next === undefined) return randomBytes(size);
+      return Uint8Array.from([...next].map(Number).concat(Array<number>(size - next.length).fill(0)));
+    },
+  };
+}
+
+function codeOnly(extra: Partial<AuthConfig> = {}): TestAuth {
+  return testAuth({ ...extra, emailVerification: { method: 'code', codeOnly: true, codeAlphabet: '0123456789', ...extra.emailVerification } });
+}
+
+async function numericCode(t: TestAuth, email: string): Promise<string> {
+  const code = /^(\d{6})$/m.exec((await mailTo(t, email)).text)?.[1];
+  if (!code) throw new Error(`no code mailed to ${email}`);
+  return code;
+}
+
+describe('verifyEmail with the code alone (codeOnly)', () => {
+  it('finds the account from the code alone and never starts a session', async () => {
+    const t = codeOnly();
+    const ada = await registered(t, 'ada@example.com');
+    const grace = await registered(t, 'grace@example.com');
+    const result = await t.auth.verifyEmail({ code: await numericCode(t, 'grace@example.com'), ip: '192.0.2.1' });
+    expect(result).toEqual({ user: expect.objectContaining({ id: grace.userId, emailVerified: true, status: 'active' }), tokens: null });
+    expect((await t.store.findUserById(ada.userId))?.emailVerifiedAt).toBeNull();
+    await expect(t.auth.verifyEmail({ code: await numericCode(t, 'ada@example.com') })).resolves.toMatchObject({ user: { id: ada.userId } });
+  });
+
+  it('refuses to start with codeOnly and links only, or with autoLoginOnVerify', () => {
+    expect(() => testAuth({ emailVerification: { method: 'link', codeOnly: true } })).toThrow(/codeOnly needs codes/);
+    expect(() => testAuth({ emailVerification: { method: 'code', codeOnly: true, autoLoginOnVerify: true } })).toThrow(/whoever guessed any live code/);
+  });
+
+  it('asks for the address when codeOnly is off', async () => {
+    const t = withMethod('code');
+    const { message } = await registered(t);
+    const refused = await caught(t.auth.verifyEmail({ code: codeIn(message) }));
+    expect(refused.code).toBe('VALIDATION_FAILED');
+    expect(refused.fields?.map((issue) => issue.field)).toEqual(['email']);
+  });
+
+  it('never hands out a value that another live code has: the second draw is redrawn', async () => {
+    const t = codeOnly({ random: scriptedCodes('111111', '111111', '222222') });
+    const ada = await registered(t, 'ada@example.com');
+    const grace = await registered(t, 'grace@example.com');
+    expect(await numericCode(t, 'ada@example.com')).toBe('111111');
+    expect(await numericCode(t, 'grace@example.com')).toBe('222222');
+    await expect(t.auth.verifyEmail({ code: '222222' })).resolves.toMatchObject({ user: { id: grace.userId } });
+    await expect(t.auth.verifyEmail({ code: '111111' })).resolves.toMatchObject({ user: { id: ada.userId } });
+  });
+
+  it('lets a value come back once the code that had it is dead and its lifetime over', async () => {
+    const t = codeOnly({ random: scriptedCodes('111111', '111111') });
+    await registered(t, 'ada@example.com');
+    await t.auth.verifyEmail({ code: '111111' });
+    t.clock.advance(20 * MINUTE);
+    const grace = await registered(t, 'grace@example.com');
+    expect(await numericCode(t, 'grace@example.com')).toBe('111111');
+    await expect(t.auth.verifyEmail({ code: '111111' })).resolves.toMatchObject({ user: { id: grace.userId } });
+  });
+
+  it('accepts a code near the end of its lifetime across a bucket boundary, and refuses it at expiry', async () => {
+    const t = codeOnly();
+    t.clock.advance(7 * MINUTE);
+    const early = await registered(t, 'early@example.com');
+    const late = await registered(t, 'late@example.com');
+    const earlyCode = await numericCode(t, 'early@example.com');
+    const lateCode = await numericCode(t, 'late@example.com');
+    t.clock.advance(10 * MINUTE - 1);
+    await expect(t.auth.verifyEmail({ code: earlyCode })).resolves.toMatchObject({ user: { id: early.userId } });
+    t.clock.advance(1);
+    expect((await caught(t.auth.verifyEmail({ code: lateCode }))).code).toBe('TOKEN_EXPIRED');
+    expect((await t.store.findUserById(late.userId))?.emailVerifiedAt).toBeNull();
+  });
+
+  it('refuses a used code and a code voided by a resend', async () => {
+    const t = codeOnly();
+    await registered(t, 'ada@example.com');
+    const first = await numericCode(t, 'ada@example.com');
+    await t.auth.resendVerification({ email: 'ada@example.com' });
+    const second = await numericCode(t, 'ada@example.com');
+    expect((await caught(t.auth.verifyEmail({ code: first }))).code).toBe('TOKEN_INVALID');
+    await t.auth.verifyEmail({ code: second });
+    expect((await caught(t.auth.verifyEmail({ code: second }))).code).toBe('TOKEN_INVALID');
+  });
+
+  it('costs no account a try for a wrong code alone, and limits such guesses per client address', async () => {
+    const t = codeOnly({ rateLimits: { verifyCodePerIp: { limit: 6, window: '10m' } } });
+    const { userId } = await registered(t);
+    const code = await numericCode(t, 'ada@example.com');
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    for (let guess = 0; guess < 6; guess += 1) expect((await caught(t.auth.verifyEmail({ code: wrong, ip: '203.0.113.9' }))).code).toBe('TOKEN_INVALID');
+    expect((await caught(t.auth.verifyEmail({ code, ip: '203.0.113.9' }))).code).toBe('RATE_LIMITED');
+    // Callers that give no address share one budget: the limit cannot be dodged by leaving it out.
+    for (let guess = 0; guess < 6; guess += 1) await caught(t.auth.verifyEmail({ code: wrong }));
+    expect((await caught(t.auth.verifyEmail({ code }))).code).toBe('RATE_LIMITED');
+    await expect(t.auth.verifyEmail({ code, ip: '198.51.100.7' })).resolves.toMatchObject({ user: { id: userId } });
+  });
+
+  it('still takes the code with the address or a bearer identity, where wrong guesses spend the code', async () => {
+    const t = codeOnly();
+    const ada = await registered(t, 'ada@example.com');
+    const code = await numericCode(t, 'ada@example.com');
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    for (let guess = 0; guess < 5; guess += 1) await caught(t.auth.verifyEmail({ email: 'ada@example.com', code: wrong }));
+    expect((await caught(t.auth.verifyEmail({ code }))).code).toBe('TOKEN_INVALID');
+    await t.auth.resendVerification({ email: 'ada@example.com' });
+    const fresh = await numericCode(t, 'ada@example.com');
+    await expect(t.auth.verifyEmail({ userId: ada.userId, code: fresh })).resolves.toMatchObject({ user: { emailVerified: true } });
+  });
+
+  it('lets exactly one of two concurrent uses of a code alone succeed', async () => {
+    const t = codeOnly();
+    await registered(t);
+    const code = await numericCode(t, 'ada@example.com');
+    const outcomes = await Promise.allSettled([t.auth.verifyEmail({ code }), t.auth.verifyEmail({ code })]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
   });
 });

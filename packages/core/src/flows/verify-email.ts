@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { AuthContext, RequestMeta } from '../context.js';
 import { AuthError, isAuthError } from '../errors.js';
-import { consumeCode, consumeCodeForNobody, consumeLinkToken, tokenError, type ConsumeResult } from '../lib/one-time-tokens.js';
+import { consumeCode, consumeCodeAlone, consumeCodeForNobody, consumeLinkToken, tokenError, type ConsumeResult } from '../lib/one-time-tokens.js';
 import { startSession, type TokenPair } from '../sessions/sessions.js';
 import { toAuthUser, type AuthUser } from '../lib/users.js';
 import { parseInput } from '../lib/validation.js';
-import type { OneTimeTokenPurpose, UserPatch, UserRecord } from '../ports/store.js';
+import type { OneTimeTokenPurpose, UserId, UserPatch, UserRecord } from '../ports/store.js';
+import { userIdInputSchema, type AppUserId } from '../user-ids/user-ids.js';
 import { limit } from '../rate-limit/limiter.js';
 import { emailSchema, tokenInputSchema } from '../schemas.js';
 import { addressCheckPurposes } from './send-verification.js';
@@ -18,14 +19,19 @@ export const verifyEmailTokenSchema = z.object({ token: tokenInputSchema });
 /** Input of {@link verifyEmail} with the address and the emailed code. */
 export const verifyEmailCodeSchema = z.object({ email: emailSchema, code: codeInputSchema });
 /** Input of {@link verifyEmail} with the code only, for a caller already identified by an access token. */
-export const verifyEmailUserCodeSchema = z.object({ userId: z.string().min(1).max(128), code: codeInputSchema });
+export const verifyEmailUserCodeSchema = z.object({ userId: userIdInputSchema, code: codeInputSchema });
+/** Input of {@link verifyEmail} with the code alone (`emailVerification.codeOnly`). */
+export const verifyEmailCodeOnlySchema = z.object({ code: codeInputSchema });
 
 /**
  * Input of {@link verifyEmail}: the token from the emailed link, or the emailed code with the
- * address, or the code with the user id of an authenticated caller. A `userId` must come from
- * the caller's verified access token, never from the request body.
+ * address, or the code with the user id of an authenticated caller, or (with
+ * `emailVerification.codeOnly`) the code alone. A `userId` must come from the caller's verified
+ * access token, never from the request body.
  */
-export type VerifyEmailInput = RequestMeta & VerifyEmailOptions & ({ token: string } | { email: string; code: string } | { userId: string; code: string });
+export type VerifyEmailInput<Id extends UserId = AppUserId> = RequestMeta &
+  VerifyEmailOptions &
+  ({ token: string } | { email: string; code: string } | { userId: Id; code: string } | { code: string });
 
 /** Options of {@link verifyEmail}. */
 export interface VerifyEmailOptions {
@@ -38,8 +44,8 @@ export interface VerifyEmailOptions {
 }
 
 /** Result of {@link verifyEmail}. */
-export interface VerifyEmailResult<P = Record<string, unknown>> {
-  user: AuthUser<P>;
+export interface VerifyEmailResult<P = Record<string, unknown>, Id extends UserId = AppUserId> {
+  user: AuthUser<P, Id>;
   /** Tokens when `emailVerification.autoLoginOnVerify` is on (never for a disabled user or a link opened again); `null` otherwise. */
   tokens: TokenPair | null;
 }
@@ -54,15 +60,16 @@ export interface VerifyEmailResult<P = Record<string, unknown>> {
  * wrong code.
  *
  * @throws AuthError `TOKEN_INVALID`, `TOKEN_EXPIRED`, `VALIDATION_FAILED`, `RATE_LIMITED`
- * (code guesses per account, rule `verifyCode`).
+ * (code guesses per account, rule `verifyCode`, and per client address, rule `verifyCodePerIp`).
  * @example
  * ```ts
  * await auth.verifyEmail({ token }); // from GET /verify-email/:token
  * await auth.verifyEmail({ email: 'ada@example.com', code: 'K7P-XM2' });
  * await auth.verifyEmail({ userId: identity.userId, code: 'K7PXM2' }); // identity from auth.authenticate()
+ * await auth.verifyEmail({ code: '482913', ip }); // with emailVerification.codeOnly
  * ```
  */
-export async function verifyEmail(ctx: AuthContext, input: VerifyEmailInput): Promise<VerifyEmailResult> {
+export async function verifyEmail(ctx: AuthContext, input: VerifyEmailInput<UserId>): Promise<VerifyEmailResult<Record<string, unknown>, UserId>> {
   const now = ctx.clock.now();
   const purposes = addressCheckPurposes('verification');
   const isLink = 'token' in input;
@@ -104,7 +111,12 @@ export async function verifyEmail(ctx: AuthContext, input: VerifyEmailInput): Pr
   return { user: toAuthUser(loggedIn), tokens };
 }
 
-async function judgeCode(ctx: AuthContext, input: VerifyEmailInput, purpose: OneTimeTokenPurpose, now: Date): Promise<ConsumeResult> {
+async function judgeCode(ctx: AuthContext, input: VerifyEmailInput<UserId>, purpose: OneTimeTokenPurpose, now: Date): Promise<ConsumeResult> {
+  const alone = !('userId' in input) && !('email' in input) && ctx.config.emailVerification.codeOnly;
+  // Guesses per client address. A code sent alone names no account whose budget it could spend,
+  // so there the address is the limit, and callers without one share a single budget.
+  if (alone || input.ip !== undefined) await limit(ctx, 'verifyCodePerIp', input.ip ?? 'unknown', now);
+  if (alone) return consumeCodeAlone(ctx, purpose, parseInput(verifyEmailCodeOnlySchema, input).code, now);
   let user: UserRecord | null;
   let code: string;
   if ('userId' in input) {
@@ -123,7 +135,7 @@ async function judgeCode(ctx: AuthContext, input: VerifyEmailInput, purpose: One
 }
 
 /** The owner of a used link token when the address it was sent to is verified (the link was opened again). */
-async function verifiedOwner(ctx: AuthContext, userId: string | undefined, email: string | null | undefined): Promise<UserRecord | null> {
+async function verifiedOwner(ctx: AuthContext, userId: UserId | undefined, email: string | null | undefined): Promise<UserRecord | null> {
   if (userId === undefined) return null;
   const user = await ctx.store.findUserById(userId);
   return user && user.emailVerifiedAt !== null && (email === null || email === undefined || email === user.email) ? user : null;
@@ -136,7 +148,7 @@ async function verifiedOwner(ctx: AuthContext, userId: string | undefined, email
  * judged again on a fresh read. Returns the user as stored afterwards.
  * @throws AuthError `TOKEN_INVALID` when the user is gone or has another address than the token's.
  */
-async function markEmailVerified(ctx: AuthContext, userId: string, address: string | null, now: Date): Promise<UserRecord> {
+async function markEmailVerified(ctx: AuthContext, userId: UserId, address: string | null, now: Date): Promise<UserRecord> {
   for (let round = 0; round < 3; round++) {
     const user = await ctx.store.findUserById(userId);
     // A token only works for the address it was sent to: not after the account's address changed.

@@ -13,7 +13,7 @@ export interface Envelope {
   /** The body as the flow reads it: aliases undone, camelCase, the route's request mapper applied. */
   fromWire(value: unknown, route: ServedRoute, request: HttpRequest): Record<string, unknown>;
   /** The success response of a route. */
-  success(route: ServedRoute, data: unknown, headers: Record<string, string | string[]>): HttpResponse;
+  success(route: ServedRoute, data: unknown, headers: Record<string, string | string[]>, request: HttpRequest): HttpResponse;
   /** The error response for anything thrown: an `HttpError`, an `AuthError`, or an unexpected error (logged, answered 500). */
   failure(error: unknown, route: RouteId | null, headers?: Record<string, string | string[]>): HttpResponse;
 }
@@ -83,13 +83,13 @@ export function createEnvelope(resolved: ResolvedHttpOptions): Envelope {
       return body;
     },
 
-    success(route, data, headers) {
+    success(route, data, headers, request) {
       const id = route.id as RouteId;
       const options = routeOptions(id);
       const status = options.status ?? route.status;
       const message = options.message ?? route.message;
       let out = toJsonValue(data);
-      if (options.response) out = toJsonValue((options.response as (data: unknown, context: unknown) => unknown)(out, { route: id, status, message }) ?? null);
+      if (options.response) out = toJsonValue((options.response as (data: unknown, context: unknown) => unknown)(out, { route: id, status, message, header: (name: string) => header(request.headers, name.toLowerCase()) }) ?? null);
       out = keysToWire(out, casing);
       const body = resolved.formatSuccess ? resolved.formatSuccess({ route: id, status, data: out, message }) : { data: out ?? { message } };
       return jsonResponse(status, body, headers);

@@ -19,6 +19,7 @@ import type { RouteCall, ServedRoute } from './route.js';
 import { createRouter } from './router.js';
 import { tokensJson } from './serialize.js';
 import type { HttpHandler, HttpRequest, HttpResponse } from './types.js';
+import type { UserId } from '../ports/store.js';
 
 
 const BODY_METHODS = new Set(['POST', 'PATCH', 'PUT']);
@@ -44,7 +45,7 @@ const BODY_METHODS = new Set(['POST', 'PATCH', 'PUT']);
  * response.status; // 200
  * ```
  */
-export function createHttpHandler<P>(auth: Auth<P>, options?: HttpOptions): HttpHandler {
+export function createHttpHandler<P>(auth: Auth<P, UserId>, options?: HttpOptions): HttpHandler {
   const resolved = resolveHttpOptions(auth, options);
   const ctx = auth.context;
   const envelope = createEnvelope(resolved);
@@ -89,7 +90,7 @@ export function createHttpHandler<P>(auth: Auth<P>, options?: HttpOptions): Http
       const ip = resolveClientIp(request.ip, header(request.headers, 'x-forwarded-for'), resolved.trustProxy);
       const meta = { ip, userAgent: header(request.headers, 'user-agent')?.slice(0, 512), rateLimits: report };
       const call: RouteCall = {
-        auth: auth as Auth<Record<string, unknown>>,
+        auth: auth as Auth<Record<string, unknown>, UserId>,
         body: {},
         params: matched.params,
         query,
@@ -124,7 +125,7 @@ export function createHttpHandler<P>(auth: Auth<P>, options?: HttpOptions): Http
       const cookies = cookieHeaders(cookie, outcome.tokens, outcome.clearCookie ?? false, ctx.clock.now());
       const redirected = linkRedirect(resolved.linkRedirect, route.link === true, query, null);
       if (redirected) return { ...redirected, headers: { ...redirected.headers, ...cookies } };
-      return envelope.success(route, outcome.data, cookies);
+      return envelope.success(route, outcome.data, cookies, request);
     } catch (error) {
       if (error instanceof AuthError && error.code === 'RATE_LIMITED') report.refused ??= { retryAfter: error.retryAfter ?? 1, limit: null };
       const redirected = route ? linkRedirect(resolved.linkRedirect, route.link === true, query, error) : null;

@@ -28,6 +28,8 @@ export interface ResponseMapContext {
   status: number;
   /** The route's success message (`routes.<id>.message` or the default). */
   message: string;
+  /** A request header by (case-insensitive) name, e.g. the `channel` a client sent. */
+  header(name: string): string | undefined;
 }
 
 /**
@@ -116,8 +118,10 @@ export interface HttpOptions {
   passwordConfirmation?: boolean;
   /**
    * Headers every route but the emailed links, `jwks` and `openapi` requires, e.g.
-   * `{ 'api-token': process.env.API_TOKEN, channel: ['web', 'ios'] }`. A missing or wrong one
-   * answers `HEADER_REQUIRED`.
+   * `{ 'api-token': process.env.API_TOKEN, channel: ['web', 'ios'] }`: a value (compared in
+   * constant time, so a secret such as an API token cannot be guessed byte by byte from
+   * response times), a list of allowed values, or a function. A missing or wrong one answers
+   * `HEADER_REQUIRED`. The request and response mappers read any header with `header(name)`.
    */
   requiredHeaders?: Record<string, HeaderCheck>;
   /** Builds a success body (default `{ data }`, or `{ data: { message } }` when the data is `null`). */

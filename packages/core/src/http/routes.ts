@@ -13,6 +13,7 @@ import { HttpError } from './http-error.js';
 import { reissueAccessToken } from './lib/reissue.js';
 import { defineRawRoute, defineRoute, type RouteCall, type RouteDeclaration, type RouteOutcome } from './route.js';
 import { sessionJson, userJson, type UserJson } from './serialize.js';
+import type { UserId } from '../ports/store.js';
 
 function text(value: unknown): string {
   // The flows validate every input with zod; a non-string is passed on for them to refuse.
@@ -25,7 +26,7 @@ function profileFields(body: Record<string, unknown>, consumed: readonly string[
   return Object.fromEntries(Object.entries(body).filter(([key]) => !reserved.has(key)));
 }
 
-function required(identity: Identity | null): Identity {
+function required(identity: Identity<UserId> | null): Identity<UserId> {
   if (!identity) throw new AuthError('UNAUTHENTICATED');
   return identity;
 }
@@ -136,14 +137,18 @@ export const ROUTES = [
     auth: 'optional',
     body: () => z.union([verifyEmailTokenSchema, verifyEmailCodeSchema, z.object({ code: codeInputSchema })]),
     response: (s) => z.object({ user: s.user, tokens: s.tokens.nullable() }),
-    summary: 'Verify an email address with the emailed token, or the code (with the email, or with a bearer token)',
+    summary: 'Verify an email address with the emailed token, or the code (with the email, with a bearer token, or alone with codeOnly)',
     async handle({ auth, body, identity, meta, tokens }) {
+      // A code with neither the address nor a bearer token is a code sent alone: the flow
+      // accepts it with `emailVerification.codeOnly` and asks for the address otherwise.
       const input =
         body.token !== undefined
           ? { token: text(body.token) }
-          : body.email !== undefined || identity === null
+          : body.email !== undefined
             ? { email: text(body.email), code: text(body.code) }
-            : { userId: identity.userId, code: text(body.code) };
+            : identity !== null
+              ? { userId: identity.userId, code: text(body.code) }
+              : { code: text(body.code) };
       const result = await auth.verifyEmail({ ...input, ...meta });
       return { data: { user: userJson(result.user), tokens: result.tokens && tokens(result.tokens) }, tokens: result.tokens };
     },

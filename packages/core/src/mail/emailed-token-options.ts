@@ -29,6 +29,15 @@ export interface EmailVerificationOptions {
   codeLength?: number;
   /** Path of the app's page (or Gatehouse route) that the emailed link opens, under `appUrl` (default `/auth/verify-email`); the token is added as a last path segment. */
   linkPath?: string;
+  /**
+   * Accept the verification code alone, without the address or a bearer token: the code finds
+   * its account (default `false`). Codes are then unique among live codes, guesses are limited
+   * per client address (rule `verifyCodePerIp`), and a code-only verification never starts a
+   * session, so `autoLoginOnVerify` must stay off. See docs/security.md, "Code-only
+   * verification", for what a guessed code gains an attacker. Turning it on or off voids the
+   * codes already sent (users ask for a new one).
+   */
+  codeOnly?: boolean;
 }
 
 /** How password resets work. */
@@ -57,7 +66,7 @@ const linkPath = z.string().regex(/^\/[^/\\]/, 'must be a path starting with a s
 
 /** Validates the `emailVerification` options and fills in their defaults. */
 export const emailVerificationOptionsSchema = z
-  .object({
+  .strictObject({
     method: z.enum(['link', 'code', 'both']).default('link'),
     requiredForLogin: z.boolean().default(true),
     autoLoginOnVerify: z.boolean().default(false),
@@ -71,17 +80,26 @@ export const emailVerificationOptionsSchema = z
       .default('ABCDEFGHJKLMNPQRSTUVWXYZ23456789'),
     codeLength: z.number().int().min(6).max(12).default(6),
     linkPath: linkPath.default('/auth/verify-email'),
+    codeOnly: z.boolean().default(false),
+  })
+  .refine((options) => !options.codeOnly || options.method !== 'link', {
+    message: "codeOnly needs codes: set method to 'code' or 'both'",
+    path: ['codeOnly'],
+  })
+  .refine((options) => !options.codeOnly || !options.autoLoginOnVerify, {
+    message: 'codeOnly cannot be combined with autoLoginOnVerify: whoever guessed any live code would be signed in to its account',
+    path: ['autoLoginOnVerify'],
   })
   .prefault({});
 
 /** Validates the `passwordReset` options and fills in their defaults. */
 export const passwordResetOptionsSchema = z
-  .object({ ttl: duration('passwordReset.ttl').default(3600), linkPath: linkPath.default('/reset-password') })
+  .strictObject({ ttl: duration('passwordReset.ttl').default(3600), linkPath: linkPath.default('/reset-password') })
   .prefault({});
 
 /** Validates the `emailChange` options and fills in their defaults. */
 export const emailChangeOptionsSchema = z
-  .object({ linkPath: linkPath.default('/auth/confirm-email-change'), endOtherSessions: z.boolean().default(true) })
+  .strictObject({ linkPath: linkPath.default('/auth/confirm-email-change'), endOtherSessions: z.boolean().default(true) })
   .prefault({});
 
 /** The `emailVerification` options after validation, durations in seconds. */

@@ -13,6 +13,7 @@ const RULE_SCOPES: Record<RateLimitRuleName, RateLimitHitOptions> = {
   passwordReset: { scope: 'account' },
   resendVerification: { scope: 'account' },
   verifyCode: { scope: 'account' },
+  verifyCodePerIp: { scope: 'client' },
 };
 const LOCKOUT_SCOPE: RateLimitHitOptions = { scope: 'account' };
 

@@ -25,6 +25,12 @@ export interface RateLimitOptions {
   resendVerification?: RateLimitRule | false;
   /** Verification-code guesses per account, across reissued codes (default 10 per 10 minutes). */
   verifyCode?: RateLimitRule | false;
+  /**
+   * Verification-code guesses per client address, whatever the account (default 30 per 10
+   * minutes). It is what limits guesses when `emailVerification.codeOnly` lets a code be sent
+   * without its address.
+   */
+  verifyCodePerIp?: RateLimitRule | false;
   /** Requests per client address across every auth route (default 100 a minute; applied by the HTTP layer). */
   perIp?: RateLimitRule | false;
   /**
@@ -36,10 +42,10 @@ export interface RateLimitOptions {
 }
 
 /** Names of the rules that {@link limit} applies. */
-export type RateLimitRuleName = 'login' | 'loginPerIp' | 'passwordReset' | 'resendVerification' | 'verifyCode' | 'perIp';
+export type RateLimitRuleName = 'login' | 'loginPerIp' | 'passwordReset' | 'resendVerification' | 'verifyCode' | 'verifyCodePerIp' | 'perIp';
 
 /** Every rule, in the order they are resolved; `rules.test-d.ts` checks that none is missing. */
-export const RULE_NAMES = ['login', 'loginPerIp', 'passwordReset', 'resendVerification', 'verifyCode', 'perIp'] as const satisfies readonly RateLimitRuleName[];
+export const RULE_NAMES = ['login', 'loginPerIp', 'passwordReset', 'resendVerification', 'verifyCode', 'verifyCodePerIp', 'perIp'] as const satisfies readonly RateLimitRuleName[];
 
 /**
  * The rules whose state a response reports in its `RateLimit-*` headers: the per-IP rule the
@@ -69,25 +75,27 @@ export const DEFAULT_RATE_LIMITS: Required<RateLimitOptions> = {
   passwordReset: { limit: 3, window: '1h' },
   resendVerification: { limit: 3, window: '1h' },
   verifyCode: { limit: 10, window: '10m' },
+  verifyCodePerIp: { limit: 30, window: '10m' },
   perIp: { limit: 100, window: '1m' },
   lockout: { threshold: 100, window: '1h' },
 };
 
-const ruleSchema = z.union([z.literal(false), z.object({ limit: z.number().int().min(1), window: duration('window') })]);
+const ruleSchema = z.union([z.literal(false), z.strictObject({ limit: z.number().int().min(1), window: duration('window') })]);
 
 /** Validates the `rateLimits` option; `rules.test-d.ts` keeps it in step with {@link RateLimitOptions}. */
 export const rateLimitsSchema = z
   .union([
     z.literal(false),
-    z.object({
+    z.strictObject({
       failMode: z.enum(['closed', 'open']).optional(),
       login: ruleSchema.optional(),
       loginPerIp: ruleSchema.optional(),
       passwordReset: ruleSchema.optional(),
       resendVerification: ruleSchema.optional(),
       verifyCode: ruleSchema.optional(),
+      verifyCodePerIp: ruleSchema.optional(),
       perIp: ruleSchema.optional(),
-      lockout: z.union([z.literal(false), z.object({ threshold: z.number().int().min(1), window: duration('lockout.window') })]).optional(),
+      lockout: z.union([z.literal(false), z.strictObject({ threshold: z.number().int().min(1), window: duration('lockout.window') })]).optional(),
     }),
   ])
   .default({});

@@ -2,6 +2,7 @@ import type { FieldIssue } from '../../errors.js';
 import { HttpError } from '../http-error.js';
 import type { HeaderCheck } from '../options.js';
 import type { HttpHeaders } from '../types.js';
+import { safeEqual, sha256 } from '../../lib/crypto.js';
 
 /** One request header by name, whether the adapter gave a Fetch `Headers` or a Node-style record. */
 export function header(headers: HttpHeaders, name: string): string | undefined {
@@ -38,7 +39,7 @@ export function checkRequiredHeaders(headers: HttpHeaders, required: readonly (r
       problems.push({ field: name, code: 'required', message: `The ${name} header is required.` });
       continue;
     }
-    const ok = typeof check === 'string' ? value === check : typeof check === 'function' ? check(value) : check.includes(value);
+    const ok = typeof check === 'string' ? safeEqual(sha256(value), sha256(check)) : typeof check === 'function' ? check(value) : check.includes(value);
     if (!ok) problems.push({ field: name, code: 'invalid', message: `The ${name} header is not valid.` });
   }
   if (problems.length > 0) throw new HttpError('HEADER_REQUIRED', { fields: problems, fieldsAsGiven: true });

@@ -64,6 +64,20 @@ export function pathsAndDocumentsContract(setup: ContractSetup): void {
       const ok = await t.call('POST', '/auth/register', { body: { email: 'ada@example.com', password: PASSWORD }, headers: { 'Api-Token': 'app-token-1', channel: 'web' } });
       expect(ok.status).toBe(201);
       expect((await t.call('GET', '/auth/openapi.json')).status).toBe(200);
+      for (const wrong of ['app-token-', 'app-token-12', 'APP-TOKEN-1', '']) {
+        const refused = await t.call('POST', '/auth/login', { body: { email: 'ada@example.com', password: PASSWORD }, headers: { 'Api-Token': wrong, channel: 'web' } });
+        expect(refused.status).toBe(400);
+        expect((await body(refused)).error.fields.map((issue: { field: string }) => issue.field)).toEqual(['api-token']);
+      }
+    });
+
+    it('hands the request headers to the request and response mappers', async () => {
+      const t = await setup({
+        requiredHeaders: { channel: ['web', 'ios'] },
+        routes: { register: { response: (data, { header }) => ({ id: data.user.id, channel: header('Channel') ?? null }) } },
+      });
+      const registered = await t.call('POST', '/auth/register', { body: { email: 'ada@example.com', password: PASSWORD }, headers: { channel: 'ios' } });
+      expect((await body(registered)).data).toEqual({ id: expect.anything(), channel: 'ios' });
     });
   });
 }
