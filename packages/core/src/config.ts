@@ -26,6 +26,8 @@ import { rateLimitsSchema, resolveRateLimits, type RateLimitOptions, type Resolv
 import { RESERVED_PROFILE_FIELDS, defaultProfileSchema, type ProfileSchema } from './profile.js';
 import { resolveSessionOptions, sessionOptionsSchema, type ResolvedSessionOptions, type SessionOptions } from './sessions/options.js';
 import { accessTokenOptionsSchema, type AccessTokenOptions, type ResolvedAccessTokenOptions } from './tokens/options.js';
+import { resolveUserIds, userIdsMismatch, userIdsOptionSchema, type ResolvedUserIds, type UserIdsOption } from './user-ids/user-ids.js';
+import { uniqueFieldProblem } from './unique-values.js';
 
 // Each group of options (access tokens, sessions, passwords, emailed tokens, rate limits) is
 // declared, defaulted, validated and resolved in its own folder; this file composes them with
@@ -45,9 +47,15 @@ export interface SigningKey {
 }
 
 /** Everything {@link createAuth} needs. Only `store` and a `secret` (or `keys`) are required. */
-export interface AuthConfig<P extends ProfileSchema = typeof defaultProfileSchema> {
+export interface AuthConfig<P extends ProfileSchema = typeof defaultProfileSchema, U extends UserIdsOption = UserIdsOption> {
   /** Where users, sessions and tokens live. */
   store: Store;
+  /**
+   * How new users get their ids (default `'uuid'`): `'uuid'`, `'integer'` (the store assigns
+   * 1, 2, 3, …, and user ids are numbers) or `{ generate() }` for the app's own string ids.
+   * Choose once: the store keeps the ids it was made for.
+   */
+  userIds?: U;
   /** Sends verification, reset and notice emails. */
   mailer?: Mailer;
   /** Shared counters for rate limits and lockouts (default: in-process memory). */
@@ -78,6 +86,14 @@ export interface AuthConfig<P extends ProfileSchema = typeof defaultProfileSchem
   appName?: string;
   /** Profile fields, as a zod object schema (default: firstName, lastName, phone, username). */
   profile?: P;
+  /**
+   * Profile fields no two accounts may share, e.g. `['username']`. Strings compare
+   * case-insensitively after NFKC and trimming ('Ada' and 'ada' are one username); accounts
+   * without a value are not checked. A taken value fails register and profile updates with
+   * `VALIDATION_FAILED` (`taken`) on that field. The store must enforce them
+   * (`Store.enforcesUniqueValues`).
+   */
+  uniqueProfileFields?: readonly (keyof z.output<P> & string)[];
   /** Role given to new users (default `user`). */
   defaultRole?: string;
   /** Access-token lifetime, claims and verification cache. */
@@ -102,7 +118,11 @@ export interface ResolvedConfig {
   appUrl: string | null;
   appName: string;
   defaultRole: string;
+  /** How user ids are made and read back. */
+  userIds: ResolvedUserIds;
   profileSchema: ProfileSchema;
+  /** Profile fields whose values no two accounts share, without repeats. */
+  uniqueProfileFields: readonly string[];
   accessToken: ResolvedAccessTokenOptions;
   session: ResolvedSessionOptions;
   password: PasswordPolicy;
@@ -155,8 +175,10 @@ const emailTemplate = z.custom<EmailTemplates[keyof EmailTemplates]>((value) => 
   message: 'must be a function (data) => ({ subject, text, html })',
 });
 
-const configSchema = z.object({
+// Strict: a misspelt option (`sesion`, `userIdz`) fails at start-up instead of being ignored.
+const configSchema = z.strictObject({
   store: port<Store>('Store', STORE_METHODS),
+  userIds: userIdsOptionSchema,
   mailer: port<Mailer>('Mailer', ['send']).optional(),
   rateLimitStore: port<RateLimitStore>('RateLimitStore', ['hit', 'peek', 'reset']).optional(),
   clock: port<Clock>('Clock', ['now']).optional(),
@@ -182,6 +204,7 @@ const configSchema = z.object({
     .optional(),
   appName: z.string().min(1).max(100).default('Gatehouse'),
   profile: z.custom<ProfileSchema>((value) => value instanceof z.ZodObject, { message: 'must be a zod object schema, e.g. z.object({ firstName: z.string() })' }).optional(),
+  uniqueProfileFields: z.array(z.string().min(1).max(64, { message: 'must be a field name of at most 64 characters' })).optional(),
   defaultRole: z.string().min(1).max(50).default('user'),
   accessToken: accessTokenOptionsSchema,
   session: sessionOptionsSchema,
@@ -229,7 +252,31 @@ export function parseConfig(config: unknown): ParsedConfig {
       `Invalid Gatehouse config:\n  - profile: ${reserved.join(', ')} belong to the account and cannot be profile fields; remove them from the schema.`,
     );
   }
+  checkUniqueProfileFields(parsed.uniqueProfileFields ?? [], profile, parsed.store);
+  const userIdsProblem = userIdsMismatch(parsed.userIds, parsed.store);
+  if (userIdsProblem !== null) throw new TypeError(`Invalid Gatehouse config:\n  - ${userIdsProblem}`);
   return parsed;
+}
+
+function checkUniqueProfileFields(fields: readonly string[], profile: ProfileSchema, store: Store): void {
+  if (fields.length === 0) return;
+  const known = Object.keys(profile.shape);
+  const problems: string[] = [];
+  for (const field of fields) {
+    const schema = profile.shape[field];
+    if (!Object.hasOwn(profile.shape, field) || schema === undefined) {
+      problems.push(`${JSON.stringify(field)} is not a field of the profile schema (its fields: ${known.join(', ') || 'none'})`);
+      continue;
+    }
+    const problem = uniqueFieldProblem(schema);
+    if (problem !== null) problems.push(`${JSON.stringify(field)} cannot be unique: ${problem}`);
+  }
+  if (problems.length > 0) throw new TypeError(`Invalid Gatehouse config:\n${problems.map((problem) => `  - uniqueProfileFields: ${problem}.`).join('\n')}`);
+  if (store.enforcesUniqueValues !== true) {
+    throw new TypeError(
+      'Invalid Gatehouse config:\n  - uniqueProfileFields: the store does not enforce unique values (it does not set `enforcesUniqueValues: true`), so duplicates would be accepted. Use memoryStore() or kyselyStore(), or implement the `unique` option of createUser and updateUser in your store (see docs/custom-store.md).',
+    );
+  }
 }
 
 /** The parts of a parsed config that flows read, with defaults filled in. */
@@ -238,7 +285,9 @@ export function resolveConfig(parsed: ParsedConfig): ResolvedConfig {
     appUrl: parsed.appUrl === undefined ? null : parsed.appUrl.replace(/\/+$/, ''),
     appName: parsed.appName,
     defaultRole: parsed.defaultRole,
+    userIds: resolveUserIds(parsed.userIds),
     profileSchema: parsed.profile ?? defaultProfileSchema,
+    uniqueProfileFields: [...new Set(parsed.uniqueProfileFields ?? [])],
     accessToken: parsed.accessToken,
     session: resolveSessionOptions(parsed.session),
     password: parsed.password,

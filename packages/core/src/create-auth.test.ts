@@ -32,6 +32,11 @@ describe('createAuth', () => {
     expect(configError({ store: memoryStore(), secret: TEST_SECRET, keys: [] })).toMatch(/either `secret` or `keys`|keys/);
   });
 
+  it('refuses an option it does not know, so a misspelt one is not silently ignored', () => {
+    expect(configError({ store: memoryStore(), secret: TEST_SECRET, sesion: { maxPerUser: 1 } })).toMatch(/config: Unrecognized key: "sesion"/);
+    expect(configError({ store: memoryStore(), secret: TEST_SECRET, emailVerification: { codeonly: true } })).toMatch(/emailVerification: Unrecognized key: "codeonly"/);
+  });
+
   it('refuses unusable key sets', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const ed = generateKeyPairSync('ed25519');

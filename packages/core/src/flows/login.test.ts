@@ -18,6 +18,17 @@ describe('login', () => {
     expect(t.events.map((e) => e.type)).toContain('login.succeeded');
   });
 
+  it('answers expiresIn as the token lifetime (exp - iat), whatever the milliseconds of the clock', async () => {
+    const t = testAuth();
+    await registeredUser(t);
+    for (const ms of [0, 499, 500, 999]) {
+      t.clock.set(Date.UTC(2026, 0, 2, 12, 0, 0, ms));
+      const { tokens } = await t.auth.login({ email: 'ada@example.com', password: PASSWORD });
+      const claims = JSON.parse(Buffer.from(tokens.accessToken.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number };
+      expect([tokens.expiresIn, claims.exp - claims.iat]).toEqual([900, 900]);
+    }
+  });
+
   it('refuses a wrong password and an unknown email the same way, with the same hashing work', async () => {
     const t = testAuth();
     await registeredUser(t);

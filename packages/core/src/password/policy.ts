@@ -47,7 +47,7 @@ export const DEFAULT_PASSWORD_POLICY: Readonly<PasswordPolicy> = Object.freeze({
  * {@link DEFAULT_PASSWORD_POLICY}. `policy.test-d.ts` keeps it in step with {@link PasswordPolicy}.
  */
 export const passwordPolicySchema = z
-  .object({
+  .strictObject({
     minLength: z.number().int().min(1).max(128).default(DEFAULT_PASSWORD_POLICY.minLength),
     maxLength: z.number().int().min(1).max(1024).default(DEFAULT_PASSWORD_POLICY.maxLength),
     requireUppercase: z.boolean().default(DEFAULT_PASSWORD_POLICY.requireUppercase),

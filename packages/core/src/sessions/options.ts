@@ -36,7 +36,7 @@ const bytes: z.ZodType<Uint8Array, Uint8Array> = z.instanceof(Uint8Array);
 
 /** Validates the `session` options and fills in their defaults; `options.test-d.ts` keeps it in step with {@link SessionOptions}. */
 export const sessionOptionsSchema = z
-  .object({
+  .strictObject({
     idleTtl: duration('session.idleTtl').default(7 * 86_400),
     absoluteTtl: duration('session.absoluteTtl').default(30 * 86_400),
     refreshGraceWindow: duration('session.refreshGraceWindow', 300).default(10),

@@ -1,5 +1,5 @@
 import type { AuthContext, RequestMeta } from '../context.js';
-import type { SessionRecord, UserRecord } from '../ports/store.js';
+import type { SessionRecord, UserId, UserRecord } from '../ports/store.js';
 import { createHmac, hkdfSync } from 'node:crypto';
 import { hmacSha256, randomToken, randomUUID, sha256 } from '../lib/crypto.js';
 
@@ -65,7 +65,9 @@ export async function accessGrant(ctx: AuthContext, user: UserRecord, session: S
   return {
     accessToken: signed.token,
     tokenType: 'Bearer',
-    expiresIn: Math.round((signed.expiresAt.getTime() - now.getTime()) / 1000),
+    // The token's lifetime, `exp - iat`: `iat` is `now` rounded down to the second, so the time
+    // left measured from `now` itself would read one second short whenever `now` has 500+ ms.
+    expiresIn: signed.expiresAt.getTime() / 1000 - Math.floor(now.getTime() / 1000),
     accessTokenExpiresAt: signed.expiresAt,
     sessionId: session.id,
   };
@@ -100,7 +102,7 @@ export async function startSession(ctx: AuthContext, user: UserRecord, meta: Req
   return tokenPair(ctx, user, session, refreshToken, now);
 }
 
-async function enforceSessionLimit(ctx: AuthContext, userId: string, keepId: string, now: Date): Promise<void> {
+async function enforceSessionLimit(ctx: AuthContext, userId: UserId, keepId: string, now: Date): Promise<void> {
   const limit = ctx.config.session.maxPerUser;
   if (limit === null) return;
   const live = (await ctx.store.listSessions(userId)).filter((session) => isSessionLive(ctx, session, now));

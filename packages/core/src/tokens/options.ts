@@ -21,7 +21,7 @@ export interface AccessTokenOptions {
 
 /** Validates the `accessToken` options and fills in their defaults; `options.test-d.ts` keeps it in step with {@link AccessTokenOptions}. */
 export const accessTokenOptionsSchema = z
-  .object({
+  .strictObject({
     ttl: duration('accessToken.ttl').default(900),
     issuer: z.string().min(1).default('gatehouse'),
     audience: z.string().min(1).default('gatehouse'),
