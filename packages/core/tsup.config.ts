@@ -6,6 +6,7 @@ export default defineConfig({
     'testing/index': 'src/testing/index.ts',
     'http/index': 'src/http/index.ts',
     'http/testing/index': 'src/testing/http/index.ts',
+    'contracts/index': 'src/contracts/index.ts',
   },
   format: ['esm'],
   dts: true,

@@ -1,46 +1,54 @@
-// Reference contract 002 against the running server (Express on port 0, SQLite in memory): each
-// documented endpoint with its exact fields and envelope.
+// Reference contract 002 against the running server (Express on port 0, SQLite in memory), served
+// by the `contract002` preset: each documented endpoint with its exact fields and envelope.
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { argon2Hasher, memoryMailer, type MemoryMailer } from '@gatehouse/core';
+import { argon2Hasher, createAuth, fakeClock, memoryMailer, memoryStore, type MemoryMailer } from '@gatehouse/core';
+import { contract002 } from '@gatehouse/core/contracts';
+import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { openSqliteStores, type SqliteStores } from './database.js';
+
+const secret = 'test-secret-of-at-least-32-bytes-long!';
+// A cheap argon2id: the tests hash many passwords.
+const hasher = argon2Hasher({ memoryCost: 1024, timeCost: 1 });
 
 let stores: SqliteStores;
 let mailer: MemoryMailer;
 let server: Server;
 let base: string;
 
+/** Listens on a free port; the URL to call. */
+async function listen(app: Express): Promise<{ server: Server; base: string }> {
+  const listening = app.listen(0, '127.0.0.1');
+  await once(listening, 'listening');
+  return { server: listening, base: `http://127.0.0.1:${(listening.address() as AddressInfo).port}` };
+}
+
+async function stop(running: Server): Promise<void> {
+  running.closeAllConnections();
+  await new Promise<void>((resolve) => running.close(() => resolve()));
+}
+
 beforeAll(async () => {
   stores = await openSqliteStores(':memory:');
   mailer = memoryMailer();
-  const { app } = createApp({
-    store: stores.store,
-    rateLimitStore: stores.rateLimitStore,
-    mailer,
-    secret: 'test-secret-of-at-least-32-bytes-long!',
-    appUrl: 'http://localhost:3000',
-    corsOrigins: ['https://app.example.com'],
-    hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
-  });
-  server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // What src/main.ts does, with the preset's own lifetimes.
+  const auth = createAuth({ ...contract002.auth, store: stores.store, rateLimitStore: stores.rateLimitStore, mailer, secret, appUrl: 'http://localhost:3000', hasher });
+  ({ server, base } = await listen(createApp(auth, { corsOrigins: ['https://app.example.com'] })));
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await stop(server);
   await stores.close();
 });
 
-async function call(method: string, path: string, init: { body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Headers; json: any }> {
+async function call(method: string, path: string, init: { body?: unknown; token?: string; headers?: Record<string, string>; base?: string } = {}): Promise<{ status: number; headers: Headers; json: any }> {
   const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
-  const response = await fetch(`${base}${path}`, { method, headers, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) });
+  const response = await fetch(`${init.base ?? base}${path}`, { method, headers, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, json: text === '' ? null : JSON.parse(text) };
 }
@@ -111,10 +119,10 @@ describe('reference contract 002, served by configuration', () => {
     expect((await call('POST', '/v1/auth/login', { body: { email, password: 'Reset-pass3!' } })).status).toBe(200);
   });
 
-  it('422 with errors: [{ field, message }] for a confirmation mismatch and a password without a special character', async () => {
+  it('422 "Validation failed" with errors: [{ field, message }]: a confirmation mismatch, no special character, no first_name, an address already registered', async () => {
     const mismatch = await call('POST', '/v1/auth/register', { body: { ...registration('mismatch@example.com'), password_confirmation: 'Other-pass1' } });
     expect(mismatch.status).toBe(422);
-    expect(mismatch.json).toEqual({ status: 'error', message: expect.any(String), errors: [{ field: 'password_confirmation', message: expect.any(String) }] });
+    expect(mismatch.json).toEqual({ status: 'error', message: 'Validation failed', errors: [{ field: 'password_confirmation', message: expect.any(String) }] });
 
     const noSymbol = await call('POST', '/v1/auth/register', { body: registration('plain@example.com', 'Secure1pass') });
     expect(noSymbol.status).toBe(422);
@@ -123,6 +131,12 @@ describe('reference contract 002, served by configuration', () => {
     const noName = await call('POST', '/v1/auth/register', { body: { ...registration('noname@example.com'), first_name: undefined } });
     expect(noName.status).toBe(422);
     expect(noName.json.errors).toEqual([{ field: 'first_name', message: expect.any(String) }]);
+
+    // The document has no 409: an address already registered is a 422 on the `email` field.
+    await call('POST', '/v1/auth/register', { body: registration('taken@example.com') });
+    const taken = await call('POST', '/v1/auth/register', { body: registration('taken@example.com') });
+    expect(taken.status).toBe(422);
+    expect(taken.json).toEqual({ status: 'error', message: 'Validation failed', errors: [{ field: 'email', message: expect.any(String) }] });
   });
 
   it('one active session per user: a second login ends the first', async () => {
@@ -133,17 +147,17 @@ describe('reference contract 002, served by configuration', () => {
     expect((await call('GET', '/v1/auth/profile', { token: second.json.data.tokens.access })).status).toBe(200);
   });
 
-  it('401 { status, message } for bad credentials, then 429 with retry_after after 5 logins a minute', async () => {
+  it('401 "Invalid credentials" for bad credentials, then 429 "Too many requests" with retry_after after 5 logins a minute', async () => {
     await call('POST', '/v1/auth/register', { body: registration('margaret@example.com') });
     const wrong = await call('POST', '/v1/auth/login', { body: { email: 'margaret@example.com', password: 'Wrong-pass1!' } });
     expect(wrong.status).toBe(401);
-    expect(wrong.json).toEqual({ status: 'error', message: expect.any(String) });
+    expect(wrong.json).toEqual({ status: 'error', message: 'Invalid credentials' });
     let limited = wrong;
     for (let attempt = 0; attempt < 5 && limited.status !== 429; attempt += 1) {
       limited = await call('POST', '/v1/auth/login', { body: { email: 'margaret@example.com', password: 'Wrong-pass1!' } });
     }
     expect(limited.status).toBe(429);
-    expect(limited.json).toEqual({ status: 'error', message: expect.any(String), retry_after: expect.any(Number) });
+    expect(limited.json).toEqual({ status: 'error', message: 'Too many requests', retry_after: expect.any(Number) });
     expect(Number(limited.headers.get('retry-after'))).toBe(limited.json.retry_after);
   });
 
@@ -170,5 +184,44 @@ describe('reference contract 002, served by configuration', () => {
 
     const stranger = await call('POST', '/v1/auth/password/reset', { body: { email: 'x@example.com' }, headers: { origin: 'https://evil.example' } });
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('JWT_ACCESS_TOKEN_EXPIRES and JWT_REFRESH_TOKEN_EXPIRES as spreads over the preset, which keep its other rules', async () => {
+    // src/main.ts's spreads, with 60 s and 120 s, on a clock the test moves.
+    const clock = fakeClock(Date.UTC(2026, 0, 1, 12));
+    const auth = createAuth({
+      ...contract002.auth,
+      accessToken: { ...contract002.auth.accessToken, ttl: 60 },
+      session: { ...contract002.auth.session, idleTtl: 120 },
+      store: memoryStore(),
+      mailer: memoryMailer(),
+      secret,
+      appUrl: 'http://localhost:3000',
+      hasher,
+      clock,
+    });
+    const running = await listen(createApp(auth));
+    try {
+      const at = { base: running.base };
+      const register = await call('POST', '/v1/auth/register', { ...at, body: registration('edsger@example.com') });
+      expect(register.status).toBe(201);
+      const claims = JSON.parse(Buffer.from(String(register.json.data.tokens.access).split('.')[1] ?? '', 'base64url').toString('utf8'));
+      expect(claims.exp - claims.iat).toBe(60);
+
+      // Still one session per user: a login ends the registration's session.
+      const login = await call('POST', '/v1/auth/login', { ...at, body: { email: 'edsger@example.com', password: 'Secure-pass1' } });
+      expect((await call('GET', '/v1/auth/profile', { ...at, token: register.json.data.tokens.access })).status).toBe(401);
+
+      // A refresh token used within 120 s works; one unused for longer is dead, where the preset would allow 7 days.
+      clock.advance(100_000);
+      const refreshed = await call('POST', '/v1/auth/token/refresh', { ...at, body: { refresh: login.json.data.tokens.refresh } });
+      expect(refreshed.status).toBe(200);
+      clock.advance(121_000);
+      const late = await call('POST', '/v1/auth/token/refresh', { ...at, body: { refresh: refreshed.json.data.tokens.refresh } });
+      expect(late.status).toBe(401);
+      expect(late.json).toEqual({ status: 'error', message: expect.any(String) });
+    } finally {
+      await stop(running.server);
+    }
   });
 });

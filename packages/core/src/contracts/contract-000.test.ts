@@ -1,45 +1,12 @@
 // Reference contract 000 (shared/reference-contracts/000_*.txt): Django-like, trailing slashes,
 // snake_case, `{ data: … }`, verification by link, refresh answers `access`, profile GET/PATCH.
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { HttpOptions, UserJson } from '../index.js';
+import { contract000 } from './contract-000.js';
 import { contractApp, keys } from './harness.js';
-
-const profile = (user: UserJson) => ({
-  userId: user.id,
-  email: user.email,
-  firstName: user.firstName,
-  lastName: user.lastName,
-  phoneNumber: user.phoneNumber,
-});
-
-const options: HttpOptions = {
-  casing: 'snake',
-  routes: {
-    register: { message: 'Registration successful. Please verify your email.', response: ({ user }, { message }) => ({ userId: user.id, email: user.email, message }) },
-    login: { response: ({ tokens }) => ({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn }) },
-    verifyEmail: { message: 'Email verified successfully', response: () => null },
-    resendVerification: { message: 'Verification email sent' },
-    refresh: { fields: { refreshToken: 'refresh' }, response: ({ tokens }) => ({ access: tokens.accessToken, expiresIn: tokens.expiresIn }) },
-    logout: { message: 'Successfully logged out' },
-    requestPasswordReset: { message: 'Password reset email sent' },
-    confirmPasswordReset: { message: 'Password reset successful' },
-    getProfile: { response: ({ user }) => ({ ...profile(user), createdAt: user.createdAt, lastLogin: user.lastLoginAt }) },
-    updateProfile: { response: ({ user }) => ({ ...profile(user), updatedAt: user.updatedAt }) },
-  },
-};
-
-const config = {
-  profile: z.object({ firstName: z.string().max(100).optional(), lastName: z.string().max(100).optional(), phoneNumber: z.string().max(32).optional() }),
-  emailVerification: { method: 'link' as const, requiredForLogin: true },
-  accessToken: { ttl: '1h' as const },
-  // The contract's refresh answers only `access`: its clients keep one refresh token.
-  session: { rotateRefreshTokens: false },
-};
 
 describe('reference contract 000', () => {
   it('serves every documented route with its fields, envelope and trailing slash', async () => {
-    const app = contractApp('/auth', options, config);
+    const app = contractApp(contract000);
     const registration = { email: 'user@example.com', password: 'Secure-password123', first_name: 'John', last_name: 'Doe', phone_number: '+1234567890' };
 
     const register = await app.send('POST', '/auth/register/', { body: registration });
@@ -88,7 +55,7 @@ describe('reference contract 000', () => {
   });
 
   it('names fields in snake_case in errors too, refresh under its documented name', async () => {
-    const app = contractApp('/auth', options, config);
+    const app = contractApp(contract000);
     const invalid = await app.send('POST', '/auth/register/', { body: { email: 'user@example.com', password: 'Secure-password123', first_name: 'x'.repeat(101) } });
     expect(invalid.status).toBe(422);
     expect(invalid.json.error.fields[0].field).toBe('first_name');

@@ -3,59 +3,15 @@
 // `role` and `status` in capitals, a verification code sent as `verificationCode` by a caller
 // holding a token, and one `token` refreshed with the bearer token.
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { HttpOptions, UserJson } from '../index.js';
+import { contract003 } from './contract-003.js';
 import { contractApp, keys } from './harness.js';
-
-const upper = (value: unknown) => String(value).toUpperCase();
-const user = (u: UserJson) => ({
-  uuid: u.id,
-  firstName: u.firstName,
-  lastName: u.lastName,
-  email: u.email,
-  role: upper(u.role),
-  status: upper(u.status),
-});
-
-const options: HttpOptions = {
-  requiredHeaders: { 'api-token': 'test-api-token', channel: ['web', 'mobile'] },
-  paths: { requestPasswordReset: '/forgot-password', confirmPasswordReset: '/reset-password', refresh: '/refresh-token' },
-  accessTokenRefresh: true,
-  routes: {
-    register: { message: 'Registration successful', response: (data) => ({ token: data.tokens?.accessToken, user: { ...user(data.user), createdAt: data.user.createdAt } }) },
-    login: { message: 'Login successful', response: (data) => ({ token: data.tokens.accessToken, user: { ...user(data.user), profileImage: data.user.profileImage } }) },
-    logout: { message: 'Logout successful' },
-    requestPasswordReset: { message: 'Password reset link has been sent to your email' },
-    confirmPasswordReset: { message: 'Password has been reset' },
-    verifyEmail: {
-      message: 'Email verified successfully',
-      fields: { code: 'verificationCode' },
-      response: (data) => ({ user: { uuid: data.user.id, status: upper(data.user.status), emailVerifiedAt: data.user.emailVerifiedAt } }),
-    },
-    refresh: { message: 'Token refreshed', response: (data) => ({ token: data.tokens.accessToken }) },
-  },
-  passwordConfirmation: true,
-  formatSuccess: ({ status, message, data }) => (data === null ? { statusCode: status, message } : { statusCode: status, message, data }),
-  formatError: (error) => ({ statusCode: error.status, message: error.message, ...(error.fields ? { errors: error.fields } : {}) }),
-};
-
-const config = {
-  profile: z.object({
-    firstName: z.string().max(100).optional(),
-    lastName: z.string().max(100).optional(),
-    phoneNumber: z.string().max(32).optional(),
-    profileImage: z.object({ name: z.string(), link: z.url() }).optional(),
-  }),
-  // The contract shows numeric codes ("123456").
-  emailVerification: { method: 'code' as const, requiredForLogin: false, codeAlphabet: '0123456789' },
-};
 
 const app3 = { 'Api-Token': 'test-api-token', channel: 'web' };
 const password = 'Str0ng-Password';
 
 describe('reference contract 003', () => {
   it('serves every documented route with its fields, envelope and headers', async () => {
-    const app = contractApp('/api/auth', options, config);
+    const app = contractApp(contract003);
     const register = await app.send('POST', '/api/auth/register', {
       headers: app3,
       body: { firstName: 'John', lastName: 'Doe', email: 'user@example.com', password, passwordConfirmation: password, phoneNumber: '+1234567890' },
@@ -72,7 +28,7 @@ describe('reference contract 003', () => {
     expect(mailedCode).toMatch(/^\d{6}$/);
     const verify = await app.send('POST', '/api/auth/verify-email', { headers: app3, token, body: { verificationCode: mailedCode } });
     expect(verify.status).toBe(200);
-    expect(verify.json).toEqual({ statusCode: 200, message: 'Email verified successfully', data: { user: { uuid: expect.any(String), status: 'ACTIVE', emailVerifiedAt: '2026-01-01T12:00:00.000Z' } } });
+    expect(verify.json).toEqual({ statusCode: 200, message: 'Email verified successfully', data: { user: { uuid: expect.any(String), status: 'ACTIVE', emailVerifiedAt: '2026-01-01T12:00:00.000000Z' } } });
 
     const login = await app.send('POST', '/api/auth/login', { headers: app3, body: { email: 'user@example.com', password } });
     expect(login.json).toMatchObject({ statusCode: 200, message: 'Login successful', data: { token: expect.any(String), user: { uuid: expect.any(String), role: 'USER', status: 'ACTIVE' } } });
@@ -95,12 +51,16 @@ describe('reference contract 003', () => {
     expect(reset.json).toEqual({ statusCode: 200, message: 'Password has been reset' });
   });
 
-  it('refuses requests without the app headers', async () => {
-    const app = contractApp('/api/auth', options, config);
+  it('refuses requests without the app headers, and takes an app-specific Api-Token check by spreading', async () => {
+    const app = contractApp(contract003);
     const response = await app.send('POST', '/api/auth/login', { body: { email: 'user@example.com', password } });
     expect(response.status).toBe(400);
     expect(response.json.errors.map((issue: { field: string }) => issue.field)).toEqual(['api-token', 'channel']);
-    const wrongChannel = await app.send('POST', '/api/auth/login', { headers: { ...app3, channel: 'fax' }, body: { email: 'user@example.com', password } });
-    expect(wrongChannel.json.errors).toEqual([expect.objectContaining({ field: 'channel', code: 'invalid' })]);
+
+    const own = contractApp(contract003, { http: { ...contract003.http, requiredHeaders: { ...contract003.http.requiredHeaders, 'api-token': 'app-secret-token' } } });
+    const wrong = await own.send('POST', '/api/auth/login', { headers: app3, body: { email: 'user@example.com', password } });
+    expect(wrong.json.errors).toEqual([expect.objectContaining({ field: 'api-token', code: 'invalid' })]);
+    const right = await own.send('POST', '/api/auth/forgot-password', { headers: { ...app3, 'Api-Token': 'app-secret-token' }, body: { email: 'user@example.com' } });
+    expect(right.status).toBe(200);
   });
 });

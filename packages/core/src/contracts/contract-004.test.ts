@@ -2,50 +2,15 @@
 // errors `{ field: [message], detail }` with 400 for validation, username + `re_password`, a
 // 6-character code, login refused (401) until verified, rotating refresh tokens.
 import { describe, expect, it } from 'vitest';
-import type { HttpOptions } from '../index.js';
+import { contract004 } from './contract-004.js';
 import { contractApp, keys } from './harness.js';
-
-const options: HttpOptions = {
-  casing: 'snake',
-  passwordConfirmation: true,
-  statuses: { VALIDATION_FAILED: 400, WEAK_PASSWORD: 400, EMAIL_NOT_VERIFIED: 401 },
-  routes: {
-    register: {
-      fields: { passwordConfirmation: 're_password' },
-      message: 'Registration successful. Please check your email to verify your account.',
-      response: (data, { message }) => ({ email: data.user.email, message }),
-    },
-    verifyEmail: {
-      message: 'Email verified successfully',
-      response: (data, { message }) => ({
-        message,
-        access: data.tokens?.accessToken,
-        refresh: data.tokens?.refreshToken,
-        user: { id: data.user.id, email: data.user.email, username: data.user.username, firstName: data.user.firstName, lastName: data.user.lastName },
-      }),
-    },
-    login: { response: (data) => ({ refresh: data.tokens.refreshToken, access: data.tokens.accessToken }) },
-    refresh: { fields: { refreshToken: 'refresh' }, response: (data) => ({ access: data.tokens.accessToken, refresh: data.tokens.refreshToken }) },
-  },
-  formatSuccess: ({ data, message }) => data ?? { message },
-  formatError: (error) => {
-    const byField: Record<string, string[]> = {};
-    for (const issue of error.fields ?? []) (byField[issue.field] ??= []).push(issue.message);
-    return { ...byField, detail: error.message };
-  },
-};
-
-const config = {
-  emailVerification: { method: 'code' as const, requiredForLogin: true, autoLoginOnVerify: true },
-  accessToken: { ttl: '60m' as const },
-};
 
 const password = 'Secret-pass1';
 const registration = { username: 'ada', email: 'ada@example.com', password, re_password: password, first_name: 'Ada', last_name: 'Lovelace' };
 
 describe('reference contract 004', () => {
   it('serves every documented route with its bare bodies', async () => {
-    const app = contractApp('/auth', options, config);
+    const app = contractApp(contract004);
     const register = await app.send('POST', '/auth/register/', { body: registration });
     expect(register.status).toBe(201);
     expect(register.json).toEqual({ email: 'ada@example.com', message: 'Registration successful. Please check your email to verify your account.' });
@@ -62,7 +27,8 @@ describe('reference contract 004', () => {
     expect(keys(verify.json.user)).toEqual(['email', 'first_name', 'id', 'last_name', 'username']);
     expect(verify.json.user).toMatchObject({ username: 'ada', first_name: 'Ada' });
     const reused = await app.send('POST', '/auth/verify-email/', { body: { email: 'ada@example.com', code } });
-    expect(reused.status).toBe(401);
+    expect(reused.status).toBe(400);
+    expect(reused.json).toEqual({ code: ['Invalid or already used code.'], detail: 'Invalid or already used code.' });
 
     const login = await app.send('POST', '/auth/login/', { body: { email: 'ada@example.com', password } });
     expect(login.status).toBe(200);
@@ -75,17 +41,18 @@ describe('reference contract 004', () => {
   });
 
   it('answers errors as { field: [messages], detail } with 400 for validation', async () => {
-    const app = contractApp('/auth', options, config);
+    const app = contractApp(contract004);
     const mismatch = await app.send('POST', '/auth/register/', { body: { ...registration, re_password: 'Other-pass1' } });
     expect(mismatch.status).toBe(400);
     expect(mismatch.json).toEqual({ re_password: [expect.any(String)], detail: expect.any(String) });
     const invalid = await app.send('POST', '/auth/register/', { body: { ...registration, email: 'nope' } });
     expect(invalid.status).toBe(400);
     expect(invalid.json).toEqual({ email: [expect.any(String)], detail: expect.any(String) });
-    const expired = await app.send('POST', '/auth/register/', { body: { ...registration, email: 'bob@example.com', username: 'bob' } });
-    expect(expired.status).toBe(201);
+    const bob = await app.send('POST', '/auth/register/', { body: { ...registration, email: 'bob@example.com', username: 'bob' } });
+    expect(bob.status).toBe(201);
     const code = await app.mailedCode('bob@example.com');
     app.clock.advance(11 * 60_000);
-    expect((await app.send('POST', '/auth/verify-email/', { body: { email: 'bob@example.com', code } })).status).toBe(401);
+    const expired = await app.send('POST', '/auth/verify-email/', { body: { email: 'bob@example.com', code } });
+    expect([expired.status, expired.json]).toEqual([400, { code: ['The code has expired.'], detail: 'The code has expired.' }]);
   });
 });

@@ -1,14 +1,16 @@
-// Test-only helpers for the reference-contract tests: an auth object over memory adapters and
-// the Fetch handler mounted where the contract's document puts its routes.
-import type { AuthConfig } from '../../config.js';
-import { createAuth, type Auth } from '../../create-auth.js';
-import { fakeClock, type FakeClock } from '../../memory/fake-clock.js';
-import { memoryMailer, type MemoryMailer } from '../../memory/memory-mailer.js';
-import { memoryStore } from '../../memory/memory-store.js';
-import { argon2Hasher } from '../../password/argon2-hasher.js';
-import type { ProfileSchema } from '../../profile.js';
-import { createFetchHandler } from '../fetch-handler.js';
-import type { HttpOptions } from '../options.js';
+// Test-only helpers for the presets' own tests: a preset's auth object over memory adapters, a
+// fake clock and a fast hasher, and the Fetch handler mounted at the preset's base path. (The
+// client scripts written from the documents, with nothing but the preset, are the
+// `runReferenceContracts` kit in testing/http.)
+import type { AuthConfig } from '../config.js';
+import { createAuth, type Auth } from '../create-auth.js';
+import { fakeClock, type FakeClock } from '../memory/fake-clock.js';
+import { memoryMailer, type MemoryMailer } from '../memory/memory-mailer.js';
+import { memoryStore } from '../memory/memory-store.js';
+import { argon2Hasher } from '../password/argon2-hasher.js';
+import { createFetchHandler } from '../http/fetch-handler.js';
+import type { HttpOptions } from '../http/options.js';
+import type { ContractPreset } from './preset.js';
 
 export interface ContractApp {
   auth: Auth;
@@ -22,7 +24,7 @@ export interface ContractApp {
   mailedCode(to: string): Promise<string>;
 }
 
-export function contractApp(basePath: string, options: HttpOptions, config: Partial<AuthConfig<ProfileSchema>>): ContractApp {
+export function contractApp(preset: ContractPreset<any>, overrides: { http?: HttpOptions; auth?: Partial<AuthConfig> } = {}): ContractApp {
   const clock = fakeClock(Date.UTC(2026, 0, 1, 12));
   const mailer = memoryMailer({ now: () => clock.now() });
   const auth = createAuth({
@@ -32,9 +34,10 @@ export function contractApp(basePath: string, options: HttpOptions, config: Part
     appUrl: 'https://app.example.com',
     hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
     clock,
-    ...config,
+    ...preset.auth,
+    ...overrides.auth,
   } as AuthConfig) as Auth;
-  const handler = createFetchHandler(auth, { ...options, basePath });
+  const handler = createFetchHandler(auth, { ...preset.http, ...overrides.http, basePath: preset.basePath });
   async function lastMail(to: string): Promise<string> {
     await new Promise((resolve) => setImmediate(resolve));
     const text = mailer.lastTo(to)?.text;

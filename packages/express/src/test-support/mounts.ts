@@ -17,12 +17,12 @@ export interface ExpressMountOptions {
   bodyParser: boolean;
 }
 
-/** A mount on a real server on 127.0.0.1: `/auth` routes and `GET /protected`, in an app made by `createApp` (Express 5 or 4). */
+/** A mount on a real server on 127.0.0.1: the routes under `basePath` (default `/auth`) and `GET /protected`, in an app made by `createApp` (Express 5 or 4). */
 export function expressMount(createApp: typeof express, options: ExpressMountOptions): ContractMount {
-  return async function mount(auth: Auth, httpOptions: HttpOptions): Promise<MountedApp> {
+  return async function mount(auth: Auth, httpOptions: HttpOptions, basePath = '/auth'): Promise<MountedApp> {
     const app = createApp();
     if (options.bodyParser) app.use(createApp.json({ limit: '1mb' }));
-    app.use('/auth', gatehouse(auth, httpOptions));
+    app.use(basePath, gatehouse(auth, httpOptions));
     app.get('/protected', requireAuth(auth, httpOptions), (req, res) => {
       res.json({ userId: req.auth?.userId, sessionId: req.auth?.sessionId });
     });

@@ -19,12 +19,13 @@ export interface MountedApp {
 }
 
 /**
- * Mounts Gatehouse in a fresh app of the adapter's framework: the routes under `/auth` with
- * `options`, and `GET /protected` behind the adapter's `requireAuth(auth, options)` answering
- * `{ userId, sessionId }` from the identity. Requests must reach the app from the loopback
- * address 127.0.0.1 (the suite checks client-address resolution against it).
+ * Mounts Gatehouse in a fresh app of the adapter's framework: the routes under `basePath`
+ * (default `/auth`) with `options`, and `GET /protected` behind the adapter's
+ * `requireAuth(auth, options)` answering `{ userId, sessionId }` from the identity. Requests must
+ * reach the app from the loopback address 127.0.0.1 (the suite checks client-address resolution
+ * against it).
  */
-export type ContractMount = (auth: Auth, options: HttpOptions) => MountedApp | Promise<MountedApp>;
+export type ContractMount = (auth: Auth, options: HttpOptions, basePath?: string) => MountedApp | Promise<MountedApp>;
 
 export const SECRET = 'test-secret-'.padEnd(32, 'x');
 export const APP_URL = 'https://app.example.com';

@@ -1,0 +1,25 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RateLimitStore, Store } from '@gatehouse/core';
+import { kyselyRateLimitStore, kyselyStore, migrateToLatest } from '@gatehouse/kysely';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+
+/** Gatehouse's stores over a SQLite database, migrated. */
+export interface SqliteStores {
+  store: Store;
+  rateLimitStore: RateLimitStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (and migrates) a SQLite database, a file path or `:memory:`, whose users table numbers
+ * its users 1, 2, 3, … (the document's `"id": 1`).
+ */
+export async function openSqliteStores(file: string): Promise<SqliteStores> {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+  // The same `userIds` for the migrations and the store: the tables are made for integer ids.
+  await migrateToLatest(db, { userIds: 'integer' });
+  return { store: kyselyStore(db, { userIds: 'integer' }), rateLimitStore: kyselyRateLimitStore(db), close: () => db.destroy() };
+}
