@@ -147,7 +147,7 @@ HTTP_SCENARIOS.push(
     quick: true,
     setup: 'Fastify 5, logger off; async handler returns a constant identity',
   },
-  ...gatehouseScenarios('fastify', "@gatehouse/fastify plugin, GET /me with { preHandler: app.authenticate }, handler returns request.auth"),
+  ...gatehouseScenarios('fastify', "@gatehouse/fastify plugin, GET /me with { preHandler: requireAuth(auth) }, handler returns request.auth"),
   {
     id: 'fastify/fastify-jwt',
     framework: 'fastify',

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { createAuth, type Auth, type Mailer, type PasswordHasher } from '@gatehouse/core';
-import { gatehouse } from '@gatehouse/fastify';
+import { gatehouse, requireAuth } from '@gatehouse/fastify';
 import { kyselyRateLimitStore, kyselyStore, migrateToLatest } from '@gatehouse/kysely';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -30,7 +30,7 @@ export interface App {
 
 /**
  * A Fastify app on PostgreSQL with Gatehouse under `/auth`, a route of its own behind
- * `app.authenticate`, and OpenAPI docs from @fastify/swagger: the JSON at `/docs/json`, the UI
+ * `requireAuth(auth)`, and OpenAPI docs from @fastify/swagger: the JSON at `/docs/json`, the UI
  * at `/docs`.
  */
 export async function createApp(options: AppOptions): Promise<App> {
@@ -62,7 +62,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.get(
     '/me',
     {
-      preHandler: app.authenticate,
+      preHandler: requireAuth(auth),
       schema: {
         summary: 'The signed-in user',
         tags: ['app'],
@@ -77,7 +77,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     },
     async (request) => {
-      // `app.authenticate` ran first, so `request.auth` is the caller's identity.
+      // `requireAuth(auth)` ran first, so `request.auth` is the caller's identity.
       const user = await auth.getProfile({ userId: request.auth!.userId });
       return { id: user.id, email: user.email, emailVerified: user.emailVerified };
     },

@@ -1,18 +1,23 @@
-import type { Auth, Identity } from '@gatehouse/core';
-import { createHttpHandler, drainBody, httpAuthenticator, readBody, type BodyProblem, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
+import type { AppUserId, Auth, Identity, UserId } from '@gatehouse/core';
+import { createHttpHandler, drainBody, httpAuthenticator, readBody, type Authenticator, type BodyProblem, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 
 declare global {
   // Express reads its request type from this global namespace; `requireAuth` fills `auth`.
   namespace Express {
     interface Request {
-      /** Who is calling, set by Gatehouse's `requireAuth` (absent on routes it does not guard). */
-      auth?: Identity;
+      /**
+       * Who is calling, set by Gatehouse's `requireAuth` and `optionalAuth` (absent for anonymous
+       * callers and on routes they do not guard).
+       * Declared once for every app, it types `userId` as your `AppTypes` say: a string unless
+       * you declare `userId: number` (for `userIds: 'integer'`).
+       */
+      auth?: Identity<AppUserId>;
     }
   }
 }
 
-/** Options of {@link gatehouse} and {@link requireAuth}: the HTTP contract's options. */
+/** Options of {@link gatehouse}, {@link requireAuth} and {@link optionalAuth}: the HTTP contract's options. */
 export type GatehouseExpressOptions = HttpOptions;
 
 /**
@@ -39,6 +44,41 @@ const BODY_ERRORS: Record<string, BodyProblem> = {
 function bodyStreamError(error: unknown): boolean {
   const { status, code, errno } = (error ?? {}) as { status?: unknown; code?: unknown; errno?: unknown };
   return status === 400 && typeof errno === 'number' && typeof code === 'string' && /^(?:Z_|ERR_)/.test(code);
+}
+
+/**
+ * Whether `value` is what createAuth() returned. Looks at methods only: the guards must not read
+ * the auth object's `context` once per route (see httpAuthenticator in @gatehouse/core/http).
+ */
+function isGatehouseAuth(value: unknown): value is Auth<Record<string, unknown>, UserId> {
+  const candidate = value as { authenticate?: unknown; jwks?: unknown } | null | undefined;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.authenticate === 'function' && typeof candidate.jwks === 'function';
+}
+
+function isRequest(value: unknown): boolean {
+  const candidate = value as { method?: unknown; headers?: unknown } | null | undefined;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.method === 'string' && typeof candidate.headers === 'object';
+}
+
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  return typeof value === 'object' ? 'another object' : `a ${typeof value}`;
+}
+
+/**
+ * Refuses anything but an auth object where `factory` needs one. A request means the factory
+ * itself was handed to Express (`app.get(path, requireAuth, …)`): Express calls a route's
+ * handlers only when a request comes, so the first request is the first moment to say so.
+ *
+ * @throws TypeError saying what to write instead (`usage`).
+ */
+function assertAuth(factory: string, value: unknown, usage: string): void {
+  if (isGatehouseAuth(value)) return;
+  const needs = `${factory}(auth) needs the object createAuth() returned`;
+  if (isRequest(value)) {
+    throw new TypeError(`${needs}, and got a request: Express called ${factory} itself, because it was given uncalled. Write ${usage}, not ${factory}.`);
+  }
+  throw new TypeError(`${needs}, and got ${kindOf(value)}. Write ${usage}, with auth = createAuth({ … }).`);
 }
 
 function write(res: Response, response: HttpResponse): void {
@@ -72,7 +112,7 @@ async function settleBody(req: Request, res: Response, rest?: AsyncIterator<unkn
  * The Gatehouse routes for an Express 4 or 5 app, to mount under a path of your choice. Works
  * whether or not the app installed `express.json()` before it.
  *
- * @throws TypeError when an option is invalid.
+ * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
  * @example
  * ```ts
  * import express from 'express';
@@ -87,7 +127,8 @@ async function settleBody(req: Request, res: Response, rest?: AsyncIterator<unkn
  * });
  * ```
  */
-export function gatehouse<P>(auth: Auth<P>, options?: GatehouseExpressOptions): GatehouseRouter {
+export function gatehouse<P>(auth: Auth<P, UserId>, options?: GatehouseExpressOptions): GatehouseRouter {
+  assertAuth('gatehouse', auth, "app.use('/auth', gatehouse(auth))");
   const http = createHttpHandler(auth, options);
 
   async function answer(req: Request, res: Response, body: HttpRequestBody | undefined, ip: string | undefined, rest?: AsyncIterator<unknown>): Promise<void> {
@@ -121,7 +162,7 @@ export function gatehouse<P>(auth: Auth<P>, options?: GatehouseExpressOptions): 
  * (`Authorization: Bearer`), and sets `req.auth` to the caller's identity. Otherwise it answers
  * 401 with `WWW-Authenticate: Bearer` (503 when the store is down).
  *
- * @throws TypeError when an option is invalid.
+ * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
  * @example
  * ```ts
  * import { requireAuth } from '@gatehouse/express';
@@ -130,27 +171,73 @@ export function gatehouse<P>(auth: Auth<P>, options?: GatehouseExpressOptions): 
  * });
  * ```
  */
-export function requireAuth<P>(auth: Auth<P>, options?: GatehouseExpressOptions): RequestHandler {
+export function requireAuth<P>(auth: Auth<P, AppUserId>, options?: GatehouseExpressOptions): RequestHandler {
+  assertAuth('requireAuth', auth, 'app.get(path, requireAuth(auth), handler)');
   // Shared by every guard over this auth object (and options object): no HTTP handler per call.
   const authenticator = httpAuthenticator(auth, options);
   return function gatehouseRequireAuth(req: Request, res: Response, next: NextFunction): void {
-    const remembered = authenticator.rememberedIdentity({ headers: req.headers });
-    if (remembered) {
-      req.auth = remembered;
+    identify(authenticator, req, res, next);
+  };
+}
+
+/**
+ * Middleware for routes that serve both signed-in and anonymous callers: with a valid access
+ * token it sets `req.auth` as {@link requireAuth} does; without a bearer token the route runs and
+ * `req.auth` stays unset. An invalid or expired token is refused as `requireAuth` refuses it (401
+ * with `WWW-Authenticate: Bearer error="invalid_token"`), so a client learns that its token no
+ * longer works instead of being served as a stranger.
+ *
+ * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
+ * @example
+ * ```ts
+ * import { optionalAuth } from '@gatehouse/express';
+ * app.get('/products', optionalAuth(auth), (req, res) => {
+ *   res.json({ signedIn: req.auth !== undefined });
+ * });
+ * ```
+ */
+export function optionalAuth<P>(auth: Auth<P, AppUserId>, options?: GatehouseExpressOptions): RequestHandler {
+  assertAuth('optionalAuth', auth, 'app.get(path, optionalAuth(auth), handler)');
+  const authenticator = httpAuthenticator(auth, options);
+  return function gatehouseOptionalAuth(req: Request, res: Response, next: NextFunction): void {
+    if (!hasBearerToken(req.headers.authorization)) {
       next();
       return;
     }
-    authenticator
-      .authenticate({ headers: req.headers })
-      .then(async (result) => {
-        if (result.ok) {
-          req.auth = result.identity;
-          next();
-          return;
-        }
-        await settleBody(req, res);
-        write(res, result.response);
-      })
-      .catch(next);
+    identify(authenticator, req, res, next);
   };
+}
+
+/**
+ * Whether a request carries bearer credentials at all, read as core reads `Authorization`: no
+ * header, a blank one or another scheme (`Basic`) is none; a `Bearer` one, even malformed, is
+ * for the authenticator to accept or refuse.
+ */
+function hasBearerToken(authorization: string | undefined): boolean {
+  return authorization !== undefined && /^Bearer\b/i.test(authorization);
+}
+
+/**
+ * Sets `req.auth` and goes on, or answers the authenticator's refusal. The authenticator is of an
+ * auth whose ids are the app's (`requireAuth` and `optionalAuth` take only such an auth).
+ */
+function identify(authenticator: Authenticator, req: Request, res: Response, next: NextFunction): void {
+  const remembered = authenticator.rememberedIdentity({ headers: req.headers });
+  if (remembered) {
+    req.auth = remembered as Identity<AppUserId>;
+    next();
+    return;
+  }
+  authenticator
+    .authenticate({ headers: req.headers })
+    .then(async (result) => {
+      if (result.ok) {
+        req.auth = result.identity as Identity<AppUserId>;
+        next();
+        return;
+      }
+      await settleBody(req, res);
+      write(res, result.response);
+    })
+    .catch(next);
 }

@@ -1,21 +1,23 @@
-import type { Auth, Identity } from '@gatehouse/core';
-import { createHttpHandler, drainBody, httpAuthenticator, type BodyProblem, type HttpHandler, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { AppUserId, Auth, Identity, UserId } from '@gatehouse/core';
+import { createHttpHandler, drainBody, httpAuthenticator, type Authenticator, type BodyProblem, type HttpHandler, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler, RouteOptions } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Who is calling, set by Gatehouse's `authenticate` preHandler; `null` on routes it does not guard. */
-    auth: Identity | null;
-  }
-  interface FastifyInstance {
-    /** preHandler that requires a valid access token and sets `request.auth` (added by the Gatehouse plugin). */
-    authenticate: preHandlerAsyncHookHandler;
+    /**
+     * Who is calling, set by Gatehouse's `requireAuth` and `optionalAuth`; `null` for anonymous
+     * callers of `optionalAuth` and on routes they do not guard. Declared once for every app, it
+     * types `userId` as your `AppTypes` say: a string unless you declare `userId: number` (for
+     * `userIds: 'integer'`).
+     */
+    auth: Identity<AppUserId> | null;
   }
 }
 
 /** Options of the {@link gatehouse} plugin: the auth object, the HTTP contract's options and Fastify's `prefix`. */
 export interface GatehouseFastifyOptions extends HttpOptions {
-  auth: Auth;
+  /** The auth object; its user ids are your `AppTypes`' (string unless declared), as `request.auth` says. */
+  auth: Auth<Record<string, unknown>, AppUserId>;
   /** Where the routes live, e.g. `/auth` (Fastify's own register option). */
   prefix?: string;
 }
@@ -28,6 +30,74 @@ const BODY_ERRORS: Record<string, BodyProblem> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
 };
+
+const NEEDS_AUTH = 'needs the object createAuth() returned';
+
+/**
+ * Whether `value` is what createAuth() returned. Looks at methods only: the guards must not read
+ * the auth object's `context` once per route (see httpAuthenticator in @gatehouse/core/http).
+ */
+function isGatehouseAuth(value: unknown): value is Auth<Record<string, unknown>, UserId> {
+  const candidate = value as { authenticate?: unknown; jwks?: unknown } | null | undefined;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.authenticate === 'function' && typeof candidate.jwks === 'function';
+}
+
+function isRequest(value: unknown): boolean {
+  const candidate = value as { method?: unknown; headers?: unknown } | null | undefined;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.method === 'string' && typeof candidate.headers === 'object';
+}
+
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  return typeof value === 'object' ? 'another object' : `a ${typeof value}`;
+}
+
+type GuardFactory = 'requireAuth' | 'optionalAuth';
+
+/**
+ * Refuses anything but an auth object where a guard factory needs one. A request means the
+ * factory itself was given as a hook (`{ preHandler: requireAuth }`) on a route declared before
+ * the plugin loaded, which the plugin's onRoute check could not see.
+ *
+ * @throws TypeError saying what to write instead.
+ */
+function assertGuardAuth(factory: GuardFactory, value: unknown): void {
+  if (isGatehouseAuth(value)) return;
+  const needs = `${factory}(auth) ${NEEDS_AUTH}`;
+  const usage = `{ preHandler: ${factory}(auth) }`;
+  if (isRequest(value)) {
+    throw new TypeError(`${needs}, and got a request: Fastify called ${factory} itself, because it was given uncalled. Write ${usage}, not ${factory}.`);
+  }
+  throw new TypeError(`${needs}, and got ${kindOf(value)}. Write ${usage}, with auth = createAuth({ … }).`);
+}
+
+// The hooks a guard can run in: before the handler, with the request's headers.
+const GUARD_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler'] as const;
+
+/**
+ * An onRoute hook: refuses a route whose hooks name `requireAuth` or `optionalAuth` uncalled, at
+ * declaration rather than at its first request.
+ *
+ * @throws TypeError saying what to write instead.
+ */
+function refuseUncalledGuards(route: RouteOptions): void {
+  for (const hook of GUARD_HOOKS) {
+    const handlers: unknown = route[hook];
+    for (const handler of Array.isArray(handlers) ? (handlers as unknown[]) : [handlers]) {
+      const factory: GuardFactory | null = handler === requireAuth ? 'requireAuth' : handler === optionalAuth ? 'optionalAuth' : null;
+      if (factory === null) continue;
+      const method = Array.isArray(route.method) ? route.method.join(',') : route.method;
+      throw new TypeError(`${method} ${route.url}: ${factory}(auth) ${NEEDS_AUTH}, and ${hook} is ${factory} itself, uncalled. Write { ${hook}: ${factory}(auth) }, not ${factory}.`);
+    }
+  }
+}
+
+/** @throws TypeError always: `app.authenticate` is no Gatehouse guard. */
+function noAuthenticateDecorator(): never {
+  throw new TypeError(
+    '@gatehouse/fastify adds no app.authenticate: it would be undefined on routes declared before the plugin finished loading, leaving them open. Write { preHandler: requireAuth(auth) }, with requireAuth from @gatehouse/fastify.',
+  );
+}
 
 function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
   return reply.code(response.status).headers(response.headers).send(response.body ?? undefined);
@@ -106,65 +176,119 @@ function routesPlugin(http: HttpHandler): FastifyPluginAsync {
 }
 
 /**
- * The Gatehouse routes as a Fastify 5 plugin, registered with a prefix. It also adds
- * `fastify.authenticate` (a preHandler for your own routes) and `request.auth`.
+ * The Gatehouse routes as a Fastify 5 plugin, registered with a prefix. It also declares
+ * `request.auth`, which {@link requireAuth} and {@link optionalAuth} set on your own routes, and
+ * refuses routes declared after it that give those guards uncalled (`{ preHandler: requireAuth }`).
  *
- * @throws TypeError when an option is invalid (at registration).
+ * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid (at registration).
  * @example
  * ```ts
  * import Fastify from 'fastify';
  * import { createAuth, memoryStore } from '@gatehouse/core';
- * import { gatehouse } from '@gatehouse/fastify';
+ * import { gatehouse, requireAuth } from '@gatehouse/fastify';
  *
  * const auth = createAuth({ store: memoryStore(), secret: process.env.GATEHOUSE_SECRET ?? 'a-secret-of-at-least-32-bytes-long!!', appUrl: 'https://app.example.com' });
  * const app = Fastify();
  * await app.register(gatehouse, { auth, prefix: '/auth' });
- * app.get('/orders', { preHandler: app.authenticate }, async (request) => ({ userId: request.auth?.userId }));
+ * app.get('/orders', { preHandler: requireAuth(auth) }, async (request) => ({ userId: request.auth?.userId }));
  * ```
  */
 export const gatehouse: FastifyPluginAsync<GatehouseFastifyOptions> = Object.assign(
   async function gatehousePlugin(fastify: FastifyInstance, options: GatehouseFastifyOptions): Promise<void> {
     const { auth, prefix, ...httpOptions } = options;
+    if (!isGatehouseAuth(auth)) {
+      throw new TypeError(`The gatehouse plugin's auth option ${NEEDS_AUTH}, and got ${kindOf(auth)}. Write app.register(gatehouse, { auth, prefix: '/auth' }).`);
+    }
     const http = createHttpHandler(auth, httpOptions);
     if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
-    // Without HTTP options, the guard is the one `requireAuth(auth)` shares.
-    const guardOptions = Object.keys(httpOptions).length === 0 ? undefined : httpOptions;
-    if (!fastify.hasDecorator('authenticate')) fastify.decorate('authenticate', requireAuth(auth, guardOptions));
+    // No `fastify.authenticate` guard: it would exist only once this plugin has loaded, so a
+    // route declared after an un-awaited register() would get `preHandler: undefined`, which
+    // Fastify accepts, and be open. requireAuth(auth) needs no plugin. Code still reading
+    // `app.authenticate` (with a cast, or from JavaScript) is told so rather than handed a guard
+    // that works only sometimes; an app that decorated its own `authenticate` keeps it.
+    if (!fastify.hasDecorator('authenticate')) fastify.decorate('authenticate', { getter: noAuthenticateDecorator });
+    fastify.addHook('onRoute', refuseUncalledGuards);
     await fastify.register(routesPlugin(http), { prefix: prefix ?? '' });
   },
-  // Like fastify-plugin: the decorators reach the app, while the routes keep their own
-  // encapsulated scope (error handler, JSON parser, not-found handler).
+  // Like fastify-plugin: the request decorator and the onRoute check reach the app, while the
+  // routes keep their own encapsulated scope (error handler, JSON parser, not-found handler).
   { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: '@gatehouse/fastify' },
 );
 
 /**
  * A preHandler that requires a valid access token (`Authorization: Bearer`) and sets
  * `request.auth`; otherwise it answers 401 with `WWW-Authenticate: Bearer` (503 when the store
- * is down). The plugin adds one as `fastify.authenticate`.
+ * is down). Needs no plugin: it guards a route even when the plugin is registered without
+ * `await` or not at all.
  *
- * @throws TypeError when an option is invalid.
+ * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
  * @example
  * ```ts
  * import { requireAuth } from '@gatehouse/fastify';
  * app.get('/orders', { preHandler: requireAuth(auth) }, async (request) => ({ userId: request.auth?.userId }));
  * ```
  */
-export function requireAuth<P>(auth: Auth<P>, options?: HttpOptions): preHandlerAsyncHookHandler {
+export function requireAuth<P>(auth: Auth<P, AppUserId>, options?: HttpOptions): preHandlerAsyncHookHandler {
+  assertGuardAuth('requireAuth', auth);
   // Shared by every guard over this auth object (and options object): no HTTP handler per call.
   const authenticator = httpAuthenticator(auth, options);
-  return async function gatehouseAuthenticate(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const remembered = authenticator.rememberedIdentity({ headers: request.headers });
-    if (remembered) {
-      request.auth = remembered;
-      return;
-    }
-    const result = await authenticator.authenticate({ headers: request.headers });
-    if (result.ok) {
-      request.auth = result.identity;
-      return;
-    }
-    // As a preHandler the body has been read; as an onRequest hook it may still be arriving.
-    if (!(await settleBody(request))) reply.header('connection', 'close');
-    await send(reply, result.response);
+  return async function gatehouseRequireAuth(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    await identify(authenticator, request, reply);
   };
+}
+
+/**
+ * A preHandler for routes that serve both signed-in and anonymous callers: with a valid access
+ * token it sets `request.auth` as {@link requireAuth} does; without a bearer token the route runs
+ * with `request.auth` null. An invalid or expired token is refused as `requireAuth` refuses it
+ * (401 with `WWW-Authenticate: Bearer error="invalid_token"`), so a client learns that its token
+ * no longer works instead of being served as a stranger.
+ *
+ * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
+ * @example
+ * ```ts
+ * import { optionalAuth } from '@gatehouse/fastify';
+ * app.get('/products', { preHandler: optionalAuth(auth) }, async (request) => ({ signedIn: request.auth !== null }));
+ * ```
+ */
+export function optionalAuth<P>(auth: Auth<P, AppUserId>, options?: HttpOptions): preHandlerAsyncHookHandler {
+  assertGuardAuth('optionalAuth', auth);
+  const authenticator = httpAuthenticator(auth, options);
+  return async function gatehouseOptionalAuth(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (!hasBearerToken(request.headers.authorization)) {
+      // Set even without the plugin's request decorator, so `null` means anonymous everywhere.
+      request.auth = null;
+      return;
+    }
+    await identify(authenticator, request, reply);
+  };
+}
+
+/**
+ * Whether a request carries bearer credentials at all, read as core reads `Authorization`: no
+ * header, a blank one or another scheme (`Basic`) is none; a `Bearer` one, even malformed, is
+ * for the authenticator to accept or refuse.
+ */
+function hasBearerToken(authorization: string | undefined): boolean {
+  return authorization !== undefined && /^Bearer\b/i.test(authorization);
+}
+
+/**
+ * Sets `request.auth`, or answers the authenticator's refusal. The authenticator is of an auth
+ * whose ids are the app's (`requireAuth`, `optionalAuth` and the plugin take only such an auth).
+ */
+async function identify(authenticator: Authenticator, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const remembered = authenticator.rememberedIdentity({ headers: request.headers });
+  if (remembered) {
+    request.auth = remembered as Identity<AppUserId>;
+    return;
+  }
+  const result = await authenticator.authenticate({ headers: request.headers });
+  if (result.ok) {
+    request.auth = result.identity as Identity<AppUserId>;
+    return;
+  }
+  // As a preHandler the body has been read; as an onRequest hook it may still be arriving.
+  if (!(await settleBody(request))) reply.header('connection', 'close');
+  await send(reply, result.response);
 }

@@ -1,10 +1,22 @@
-import type { Auth, Identity } from '@gatehouse/core';
-import { createHttpHandler, drainBody, httpAuthenticator, readBody, toFetchResponse, type HttpOptions, type HttpRequestBody } from '@gatehouse/core/http';
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { AppUserId, Auth, Identity, UserId } from '@gatehouse/core';
+import { createHttpHandler, drainBody, httpAuthenticator, readBody, toFetchResponse, type Authenticator, type HttpOptions, type HttpRequestBody } from '@gatehouse/core/http';
+import { Hono, type Context, type MiddlewareHandler, type Next } from 'hono';
 
-/** The Hono environment `requireAuth` provides: `c.var.auth` (or `c.get('auth')`) is the caller's identity. */
-export interface GatehouseEnv {
-  Variables: { auth: Identity };
+/**
+ * The Hono environment `requireAuth` provides: `c.var.auth` (or `c.get('auth')`) is the caller's
+ * identity. `Id` is the type of user ids, as `requireAuth(auth)` gives it: `GatehouseEnv<number>`
+ * with `userIds: 'integer'`; unnamed, your `AppTypes`' (`string` unless declared).
+ */
+export interface GatehouseEnv<Id extends UserId = AppUserId> {
+  Variables: { auth: Identity<Id> };
+}
+
+/**
+ * The Hono environment `optionalAuth` provides: `c.var.auth` is the caller's identity, or `null`
+ * for an anonymous caller. `Id` as in {@link GatehouseEnv}.
+ */
+export interface GatehouseOptionalEnv<Id extends UserId = AppUserId> {
+  Variables: { auth: Identity<Id> | null };
 }
 
 /** Options of {@link gatehouse}: the HTTP contract's options, and how to learn the client's address. */
@@ -17,6 +29,43 @@ export interface GatehouseHonoOptions extends HttpOptions {
    */
   clientAddress?: (c: Context) => string | undefined;
 }
+
+/**
+ * Whether `value` is what createAuth() returned. Looks at methods only: the guards must not read
+ * the auth object's `context` once per route (see httpAuthenticator in @gatehouse/core/http).
+ */
+function isGatehouseAuth(value: unknown): value is Auth<Record<string, unknown>, UserId> {
+  const candidate = value as { authenticate?: unknown; jwks?: unknown } | null | undefined;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.authenticate === 'function' && typeof candidate.jwks === 'function';
+}
+
+function isContext(value: unknown): boolean {
+  const candidate = value as { req?: unknown; json?: unknown } | null | undefined;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.req === 'object' && typeof candidate.json === 'function';
+}
+
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  return typeof value === 'object' ? 'another object' : `a ${typeof value}`;
+}
+
+/**
+ * Refuses anything but an auth object where `factory` needs one. A context means the factory
+ * itself was handed to Hono (`app.get(path, requireAuth, …)`): Hono calls a route's handlers only
+ * when a request comes, so the first request is the first moment to say so.
+ *
+ * @throws TypeError saying what to write instead (`usage`).
+ */
+function assertAuth(factory: string, value: unknown, usage: string): void {
+  if (isGatehouseAuth(value)) return;
+  const needs = `${factory}(auth) needs the object createAuth() returned`;
+  if (isContext(value)) {
+    throw new TypeError(`${needs}, and got a request context: Hono called ${factory} itself, because it was given uncalled. Write ${usage}, not ${factory}.`);
+  }
+  throw new TypeError(`${needs}, and got ${kindOf(value)}. Write ${usage}, with auth = createAuth({ … }).`);
+}
+
+const GATEHOUSE_USAGE = "app.route('/auth', gatehouse(auth))";
 
 function nodeServerAddress(c: Context): string | undefined {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
@@ -66,7 +115,7 @@ function pathBelowMount(c: Context): { path: string; basePath: string } {
  * The Gatehouse routes as a Hono sub-app, for `app.route('/auth', gatehouse(auth))`. Runs on
  * `@hono/node-server` as it is; on other runtimes give `clientAddress`.
  *
- * @throws TypeError when an option is invalid.
+ * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
  * @example
  * ```ts
  * import { Hono } from 'hono';
@@ -79,7 +128,8 @@ function pathBelowMount(c: Context): { path: string; basePath: string } {
  * app.get('/orders', requireAuth(auth), (c) => c.json({ userId: c.var.auth.userId }));
  * ```
  */
-export function gatehouse<P>(auth: Auth<P>, options: GatehouseHonoOptions = {}): Hono {
+export function gatehouse<P>(auth: Auth<P, UserId>, options: GatehouseHonoOptions = {}): Hono {
+  assertAuth('gatehouse', auth, GATEHOUSE_USAGE);
   const { clientAddress = nodeServerAddress, ...httpOptions } = options;
   if (typeof clientAddress !== 'function') throw new TypeError('gatehouse: clientAddress must be a function (c) => string | undefined.');
   const http = createHttpHandler(auth, httpOptions);
@@ -93,12 +143,20 @@ export function gatehouse<P>(auth: Auth<P>, options: GatehouseHonoOptions = {}):
   return app;
 }
 
+// `app.route('/auth', gatehouse)` reads the sub-app's routes from the function itself, while
+// the app is being declared: say what to write there rather than fail on `undefined.map`.
+Object.defineProperty(gatehouse, 'routes', {
+  get(): never {
+    throw new TypeError(`gatehouse(auth) needs the object createAuth() returned, and was given to app.route() uncalled. Write ${GATEHOUSE_USAGE}, not gatehouse.`);
+  },
+});
+
 /**
  * Middleware that lets a request through only with a valid access token
  * (`Authorization: Bearer`), and sets `c.var.auth` to the caller's identity. Otherwise it
  * answers 401 with `WWW-Authenticate: Bearer` (503 when the store is down).
  *
- * @throws TypeError when an option is invalid.
+ * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
  * @example
  * ```ts
  * import { Hono } from 'hono';
@@ -108,23 +166,71 @@ export function gatehouse<P>(auth: Auth<P>, options: GatehouseHonoOptions = {}):
  * app.get('/orders', requireAuth(auth), (c) => c.json({ userId: c.var.auth.userId }));
  * ```
  */
-export function requireAuth<P>(auth: Auth<P>, options?: HttpOptions): MiddlewareHandler<GatehouseEnv> {
+export function requireAuth<P, Id extends UserId>(auth: Auth<P, Id>, options?: HttpOptions): MiddlewareHandler<GatehouseEnv<Id>> {
+  assertAuth('requireAuth', auth, 'app.get(path, requireAuth(auth), handler)');
   // Shared by every guard over this auth object (and options object): no HTTP handler per call.
   const authenticator = httpAuthenticator(auth, options);
   return async function gatehouseRequireAuth(c, next) {
-    const remembered = authenticator.rememberedIdentity({ headers: c.req.raw.headers });
-    if (remembered) {
-      c.set('auth', remembered);
+    return identify(authenticator, c, next);
+  };
+}
+
+/**
+ * Middleware for routes that serve both signed-in and anonymous callers: with a valid access
+ * token it sets `c.var.auth` as {@link requireAuth} does; without a bearer token the route runs
+ * with `c.var.auth` null. An invalid or expired token is refused as `requireAuth` refuses it (401
+ * with `WWW-Authenticate: Bearer error="invalid_token"`), so a client learns that its token no
+ * longer works instead of being served as a stranger.
+ *
+ * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { optionalAuth } from '@gatehouse/hono';
+ *
+ * const app = new Hono();
+ * app.get('/products', optionalAuth(auth), (c) => c.json({ signedIn: c.var.auth !== null }));
+ * ```
+ */
+export function optionalAuth<P, Id extends UserId>(auth: Auth<P, Id>, options?: HttpOptions): MiddlewareHandler<GatehouseOptionalEnv<Id>> {
+  assertAuth('optionalAuth', auth, 'app.get(path, optionalAuth(auth), handler)');
+  const authenticator = httpAuthenticator(auth, options);
+  return async function gatehouseOptionalAuth(c, next) {
+    if (!hasBearerToken(c.req.raw.headers.get('authorization'))) {
+      c.set('auth', null);
       await next();
       return undefined;
     }
-    const result = await authenticator.authenticate({ headers: c.req.raw.headers });
-    if (!result.ok) {
-      await settleBody(c);
-      return toFetchResponse(result.response);
-    }
-    c.set('auth', result.identity);
+    return identify(authenticator, c, next);
+  };
+}
+
+/**
+ * Whether a request carries bearer credentials at all, read as core reads `Authorization`: no
+ * header, a blank one or another scheme (`Basic`) is none; a `Bearer` one, even malformed, is
+ * for the authenticator to accept or refuse.
+ */
+function hasBearerToken(authorization: string | null): boolean {
+  return authorization !== null && /^Bearer\b/i.test(authorization);
+}
+
+/**
+ * Sets `c.var.auth` and goes on, or answers the authenticator's refusal. The middleware that
+ * calls it declares the type of `c.var.auth` (its `Id` is the auth object's).
+ */
+async function identify(authenticator: Authenticator, c: Context, next: Next): Promise<Response | undefined> {
+  const remembered = authenticator.rememberedIdentity({ headers: c.req.raw.headers });
+  if (remembered) {
+    c.set('auth', remembered);
     await next();
     return undefined;
-  };
+  }
+  const result = await authenticator.authenticate({ headers: c.req.raw.headers });
+  if (!result.ok) {
+    await settleBody(c);
+    return toFetchResponse(result.response);
+  }
+  c.set('auth', result.identity);
+  await next();
+  return undefined;
 }

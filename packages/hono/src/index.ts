@@ -1,2 +1,2 @@
-export { gatehouse, requireAuth } from './gatehouse.js';
-export type { GatehouseEnv, GatehouseHonoOptions } from './gatehouse.js';
+export { gatehouse, optionalAuth, requireAuth } from './gatehouse.js';
+export type { GatehouseEnv, GatehouseHonoOptions, GatehouseOptionalEnv } from './gatehouse.js';

@@ -4,13 +4,13 @@ import type { Auth } from '@gatehouse/core';
 import type { HttpOptions } from '@gatehouse/core/http';
 import type { MountedApp } from '@gatehouse/core/http/testing';
 import Fastify from 'fastify';
-import { gatehouse } from '../index.js';
+import { gatehouse, requireAuth } from '../index.js';
 
-/** An in-process mount over Fastify's inject(), from 127.0.0.1: the plugin under `/auth` and `GET /protected` behind `app.authenticate`. */
-export async function injectMount(auth: Auth, options: HttpOptions): Promise<MountedApp> {
+/** An in-process mount over Fastify's inject(), from 127.0.0.1: the plugin under `basePath` (default `/auth`) and `GET /protected` behind `requireAuth(auth, options)`. */
+export async function injectMount(auth: Auth, options: HttpOptions, basePath = '/auth'): Promise<MountedApp> {
   const app = Fastify();
-  await app.register(gatehouse, { auth, prefix: '/auth', ...options });
-  app.get('/protected', { preHandler: app.authenticate }, async (request) => ({ userId: request.auth?.userId, sessionId: request.auth?.sessionId }));
+  await app.register(gatehouse, { auth, prefix: basePath, ...options });
+  app.get('/protected', { preHandler: requireAuth(auth, options) }, async (request) => ({ userId: request.auth?.userId, sessionId: request.auth?.sessionId }));
   await app.ready();
   return {
     async fetch(path, init = {}) {
