@@ -22,6 +22,8 @@ export const contract001 = definePreset({
     // "Users must verify their email before accessing protected features"; the emailed link
     // opens the documented GET /api/v1/auth/verify-email/{token}, valid 24 hours.
     emailVerification: { method: 'link', requiredForLogin: true, linkPath: '/api/v1/auth/verify-email', linkTtl: '24h' },
+    // The links sent to confirm a new address open this router's route under /api/v1/auth too.
+    emailChange: { linkPath: '/api/v1/auth/confirm-email-change' },
     // "Access Token … expires in 15 minutes", "Refresh Token … 7 days".
     accessToken: { ttl: '15m' },
     // Each refresh token lives 7 days from its issue; a refresh hands out the next one.

@@ -22,6 +22,8 @@ export const contract002 = definePreset({
     // Registration "returns user data and authentication tokens": login does not wait for a
     // verified address. The verification email still goes out, linking to this server's route.
     emailVerification: { requiredForLogin: false, linkPath: '/v1/auth/verify-email' },
+    // The links sent to confirm a new address open this router's route under /v1/auth too.
+    emailChange: { linkPath: '/v1/auth/confirm-email-change' },
     // "Minimum 8 characters, upper, lower, number, special character".
     password: { minLength: 8, requireUppercase: true, requireLowercase: true, requireDigit: true, requireSymbol: true },
     // "Access tokens expire in 15 minutes", "Refresh tokens expire in 7 days", "One active session per user".

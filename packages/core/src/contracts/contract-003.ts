@@ -27,7 +27,9 @@ export const contract003 = definePreset({
     // Register answers a token for a PENDING user, who may use the app before verifying. The
     // mailed code ("123456") is sent back alone: the code finds its account (docs/security.md,
     // "Code-only verification"), which never starts a session.
-    emailVerification: { method: 'code', requiredForLogin: false, codeOnly: true, codeAlphabet: '0123456789' },
+    emailVerification: { method: 'code', requiredForLogin: false, codeOnly: true, codeAlphabet: '0123456789', linkPath: '/api/auth/verify-email' },
+    // The links sent to confirm a new address open this router's route under /api/auth too.
+    emailChange: { linkPath: '/api/auth/confirm-email-change' },
     // The document's own example password is `password123`: no class rules, and the
     // common-password list off, because it is on it. Turn it back on when you can:
     // `password: { ...contract003.auth.password, blockCommon: true }`.

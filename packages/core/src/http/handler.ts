@@ -11,6 +11,7 @@ import { resolveClientIp } from './lib/client-ip.js';
 import { cookieHeaders, cookieToken } from './lib/cookies.js';
 import { bearerToken, checkConfirmation, checkRequiredHeaders, header } from './lib/headers.js';
 import { rateLimitHeaders } from './lib/rate-limit-headers.js';
+import { mountedLinksProblem } from './lib/mounted-links.js';
 import { linkRedirect } from './lib/redirect.js';
 import { openApiDocument, routeSchemas } from './openapi.js';
 import type { HttpOptions, RouteId } from './options.js';
@@ -60,6 +61,8 @@ export function createHttpHandler<P>(auth: Auth<P, UserId>, options?: HttpOption
     return { ...openapiBase, servers: [{ url: basePath === '' ? '/' : basePath }] };
   };
   let reportedMissingAddress = false;
+  // Checked once, at the first request: only then is the mount point known.
+  let checkedLinks = false;
 
   /** Counts the per-IP rule, or refuses a request whose limits need an address it does not have. */
   async function countClient(route: ServedRoute, client: string | null, report: RateLimitReport): Promise<void> {
@@ -138,6 +141,11 @@ export function createHttpHandler<P>(auth: Auth<P, UserId>, options?: HttpOption
 
   return {
     async handle(request) {
+      if (!checkedLinks) {
+        checkedLinks = true;
+        const problem = mountedLinksProblem(ctx.config, resolved.routes, request.basePath ?? '');
+        if (problem !== null) resolved.logger.warn(problem);
+      }
       const method = request.method.toUpperCase();
       const report = rateLimitReport();
       const response = await respond(request, method, report);

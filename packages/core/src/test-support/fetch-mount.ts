@@ -6,9 +6,9 @@ import { createHttpHandler } from '../http/handler.js';
 import type { HttpOptions } from '../http/options.js';
 import type { MountedApp } from '../testing/http/suite-app.js';
 
-/** The reference mount: createFetchHandler under `/auth`, and `GET /protected` behind the handler's own `authenticate`, from 127.0.0.1. */
-export function fetchMount(auth: Auth, options: HttpOptions): MountedApp {
-  const routes = createFetchHandler(auth, { ...options, basePath: '/auth' });
+/** The reference mount: createFetchHandler under `basePath` (default `/auth`), and `GET /protected` behind the handler's own `authenticate`, from 127.0.0.1. */
+export function fetchMount(auth: Auth, options: HttpOptions, basePath = '/auth'): MountedApp {
+  const routes = createFetchHandler(auth, { ...options, basePath });
   const http = createHttpHandler(auth, options);
   return {
     async fetch(path, init) {

@@ -47,6 +47,8 @@ export interface SuiteApp {
   mailer: MemoryMailer;
   /** Errors the logger received: a suite checks that unexpected ones reached it. */
   errors: unknown[];
+  /** Warnings the logger received, as messages. */
+  warnings: string[];
   call(method: string, path: string, init?: CallInit): Promise<Response>;
 }
 
@@ -77,12 +79,13 @@ export async function mailedCode(app: Pick<SuiteApp, 'auth' | 'mailer'>, to: str
   return code;
 }
 
-/** Mounts a fresh Gatehouse (cheap hashing, verification not required) and closes it when the test ends. */
-export async function mountSuiteApp(mount: ContractMount, options: HttpOptions = {}, config: Partial<AuthConfig<any>> = {}): Promise<SuiteApp> {
+/** Mounts a fresh Gatehouse (cheap hashing, verification not required) at `mountPath` (default `/auth`) and closes it when the test ends. */
+export async function mountSuiteApp(mount: ContractMount, options: HttpOptions = {}, config: Partial<AuthConfig<any>> = {}, mountPath?: string): Promise<SuiteApp> {
   const clock = fakeClock(START);
   const mailer = memoryMailer({ now: () => clock.now() });
   const errors: unknown[] = [];
-  const logger: Logger = { warn() {}, error: (_message, details) => void errors.push(details?.error) };
+  const warnings: string[] = [];
+  const logger: Logger = { warn: (message) => void warnings.push(message), error: (_message, details) => void errors.push(details?.error) };
   const auth = createAuth({
     store: memoryStore(),
     mailer,
@@ -94,7 +97,7 @@ export async function mountSuiteApp(mount: ContractMount, options: HttpOptions =
     emailVerification: { requiredForLogin: false },
     ...config,
   } as AuthConfig) as Auth;
-  const app = await mount(auth, options);
+  const app = await mount(auth, options, mountPath);
   onTestFinished(async () => {
     await app.close?.();
   });
@@ -106,5 +109,5 @@ export async function mountSuiteApp(mount: ContractMount, options: HttpOptions =
     if (payload !== undefined) headers['content-type'] ??= 'application/json';
     return app.fetch(path, { method, headers, redirect: 'manual', ...(payload === undefined ? {} : { body: payload }) });
   };
-  return { auth, clock, mailer, errors, call };
+  return { auth, clock, mailer, errors, warnings, call };
 }

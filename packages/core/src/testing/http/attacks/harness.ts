@@ -38,7 +38,7 @@ export async function json(response: Response): Promise<Json> {
 /** The setup of one adapter's attacks: a fresh app over `mount`, closed when the test ends. */
 export function attackSetup(mount: ContractMount): AttackSetup {
   return async function setup(options: HttpOptions = {}, config: Partial<AuthConfig<any>> = {}): Promise<Harness> {
-    const { auth, clock, mailer, errors, call } = await mountSuiteApp(mount, options, config);
+    const { auth, clock, mailer, errors, warnings, call } = await mountSuiteApp(mount, options, config);
     const register: Harness['register'] = async (email = 'ada@example.com', password = PASSWORD) => {
       const response = await call('POST', '/auth/register', { body: { email, password } });
       expect(response.status).toBe(201);
@@ -55,7 +55,7 @@ export function attackSetup(mount: ContractMount): AttackSetup {
       await register(email);
       return signIn(email);
     };
-    return { auth, clock, mailer, errors, call, register, signIn, login };
+    return { auth, clock, mailer, errors, warnings, call, register, signIn, login };
   };
 }
 

@@ -11,7 +11,7 @@ export interface Harness extends SuiteApp {
 }
 
 /** Mounts a fresh app for one test: what every contract file is given. */
-export type ContractSetup = (options?: HttpOptions, config?: Partial<AuthConfig>) => Promise<Harness>;
+export type ContractSetup = (options?: HttpOptions, config?: Partial<AuthConfig>, mountPath?: string) => Promise<Harness>;
 
 export async function body(response: Response): Promise<Record<string, any>> {
   return (await response.json()) as Record<string, any>;
@@ -19,8 +19,8 @@ export async function body(response: Response): Promise<Record<string, any>> {
 
 /** The setup of one adapter's contract: a fresh app over `mount`, closed when the test ends. */
 export function contractSetup(mount: ContractMount): ContractSetup {
-  return async function setup(options: HttpOptions = {}, config: Partial<AuthConfig> = {}): Promise<Harness> {
-    const { auth, clock, mailer, errors, call } = await mountSuiteApp(mount, options, config);
+  return async function setup(options: HttpOptions = {}, config: Partial<AuthConfig> = {}, mountPath?: string): Promise<Harness> {
+    const { auth, clock, mailer, errors, warnings, call } = await mountSuiteApp(mount, options, config, mountPath);
     const login: Harness['login'] = async (email = 'ada@example.com') => {
       const registered = await call('POST', '/auth/register', { body: { email, password: PASSWORD } });
       expect(registered.status).toBe(201);
@@ -28,6 +28,6 @@ export function contractSetup(mount: ContractMount): ContractSetup {
       expect(response.status).toBe(200);
       return (await body(response)).data.tokens;
     };
-    return { auth, clock, mailer, errors, call, login };
+    return { auth, clock, mailer, errors, warnings, call, login };
   };
 }

@@ -71,6 +71,21 @@ export function pathsAndDocumentsContract(setup: ContractSetup): void {
       }
     });
 
+    it('warns once, saying what to set, when the default emailed links would miss the router (mounted elsewhere)', async () => {
+      const elsewhere = await setup({}, {}, '/api/auth');
+      expect((await elsewhere.call('POST', '/api/auth/register', { body: { email: 'ada@example.com', password: PASSWORD } })).status).toBe(201);
+      await elsewhere.call('GET', '/api/auth/openapi.json');
+      expect(elsewhere.warnings).toEqual([
+        expect.stringContaining("Set emailVerification.linkPath: '/api/auth/verify-email' and emailChange.linkPath: '/api/auth/confirm-email-change' in createAuth"),
+      ]);
+      const home = await setup();
+      await home.call('GET', '/auth/openapi.json');
+      expect(home.warnings).toEqual([]);
+      const chosen = await setup({}, { emailVerification: { linkPath: '/verify' }, emailChange: { linkPath: '/confirm-email' } }, '/api/auth');
+      await chosen.call('GET', '/api/auth/openapi.json');
+      expect(chosen.warnings).toEqual([]);
+    });
+
     it('hands the request headers to the request and response mappers', async () => {
       const t = await setup({
         requiredHeaders: { channel: ['web', 'ios'] },
