@@ -1,5 +1,5 @@
 import type { AppUserId, Auth, Identity, UserId } from '@gatehouse/core';
-import { createHttpHandler, drainBody, httpAuthenticator, readBody, type Authenticator, type BodyProblem, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
+import { assertAuthArgument, createHttpHandler, drainBody, httpAuthenticator, readBody, type Authenticator, type FrameworkCall, type BodyProblem, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 
 declare global {
@@ -46,39 +46,17 @@ function bodyStreamError(error: unknown): boolean {
   return status === 400 && typeof errno === 'number' && typeof code === 'string' && /^(?:Z_|ERR_)/.test(code);
 }
 
-/**
- * Whether `value` is what createAuth() returned. Looks at methods only: the guards must not read
- * the auth object's `context` once per route (see httpAuthenticator in @gatehouse/core/http).
- */
-function isGatehouseAuth(value: unknown): value is Auth<Record<string, unknown>, UserId> {
-  const candidate = value as { authenticate?: unknown; jwks?: unknown } | null | undefined;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.authenticate === 'function' && typeof candidate.jwks === 'function';
-}
-
 function isRequest(value: unknown): boolean {
   const candidate = value as { method?: unknown; headers?: unknown } | null | undefined;
   return typeof candidate === 'object' && candidate !== null && typeof candidate.method === 'string' && typeof candidate.headers === 'object';
 }
 
-function kindOf(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  return typeof value === 'object' ? 'another object' : `a ${typeof value}`;
-}
+// Express calls a route's handlers only when a request comes: a factory handed to it uncalled
+// (`app.get(path, requireAuth, …)`) is found out at the first request.
+const EXPRESS_CALL: FrameworkCall = { framework: 'Express', passes: 'a request', recognise: isRequest };
 
-/**
- * Refuses anything but an auth object where `factory` needs one. A request means the factory
- * itself was handed to Express (`app.get(path, requireAuth, …)`): Express calls a route's
- * handlers only when a request comes, so the first request is the first moment to say so.
- *
- * @throws TypeError saying what to write instead (`usage`).
- */
 function assertAuth(factory: string, value: unknown, usage: string): void {
-  if (isGatehouseAuth(value)) return;
-  const needs = `${factory}(auth) needs the object createAuth() returned`;
-  if (isRequest(value)) {
-    throw new TypeError(`${needs}, and got a request: Express called ${factory} itself, because it was given uncalled. Write ${usage}, not ${factory}.`);
-  }
-  throw new TypeError(`${needs}, and got ${kindOf(value)}. Write ${usage}, with auth = createAuth({ … }).`);
+  assertAuthArgument(factory, value, usage, EXPRESS_CALL);
 }
 
 function write(res: Response, response: HttpResponse): void {

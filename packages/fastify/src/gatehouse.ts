@@ -1,5 +1,5 @@
 import type { AppUserId, Auth, Identity, UserId } from '@gatehouse/core';
-import { createHttpHandler, drainBody, httpAuthenticator, type Authenticator, type BodyProblem, type HttpHandler, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
+import { NEEDS_AUTH, assertAuthArgument, createHttpHandler, describeValue, isGatehouseAuth, drainBody, httpAuthenticator, type Authenticator, type FrameworkCall, type BodyProblem, type HttpHandler, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler, RouteOptions } from 'fastify';
 
 declare module 'fastify' {
@@ -31,44 +31,19 @@ const BODY_ERRORS: Record<string, BodyProblem> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
 };
 
-const NEEDS_AUTH = 'needs the object createAuth() returned';
-
-/**
- * Whether `value` is what createAuth() returned. Looks at methods only: the guards must not read
- * the auth object's `context` once per route (see httpAuthenticator in @gatehouse/core/http).
- */
-function isGatehouseAuth(value: unknown): value is Auth<Record<string, unknown>, UserId> {
-  const candidate = value as { authenticate?: unknown; jwks?: unknown } | null | undefined;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.authenticate === 'function' && typeof candidate.jwks === 'function';
-}
-
 function isRequest(value: unknown): boolean {
   const candidate = value as { method?: unknown; headers?: unknown } | null | undefined;
   return typeof candidate === 'object' && candidate !== null && typeof candidate.method === 'string' && typeof candidate.headers === 'object';
 }
 
-function kindOf(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  return typeof value === 'object' ? 'another object' : `a ${typeof value}`;
-}
+// A request where `auth` belongs: the factory itself was given as a hook (`{ preHandler:
+// requireAuth }`) on a route declared before the plugin loaded, which its onRoute check could not see.
+const FASTIFY_CALL: FrameworkCall = { framework: 'Fastify', passes: 'a request', recognise: isRequest };
 
 type GuardFactory = 'requireAuth' | 'optionalAuth';
 
-/**
- * Refuses anything but an auth object where a guard factory needs one. A request means the
- * factory itself was given as a hook (`{ preHandler: requireAuth }`) on a route declared before
- * the plugin loaded, which the plugin's onRoute check could not see.
- *
- * @throws TypeError saying what to write instead.
- */
 function assertGuardAuth(factory: GuardFactory, value: unknown): void {
-  if (isGatehouseAuth(value)) return;
-  const needs = `${factory}(auth) ${NEEDS_AUTH}`;
-  const usage = `{ preHandler: ${factory}(auth) }`;
-  if (isRequest(value)) {
-    throw new TypeError(`${needs}, and got a request: Fastify called ${factory} itself, because it was given uncalled. Write ${usage}, not ${factory}.`);
-  }
-  throw new TypeError(`${needs}, and got ${kindOf(value)}. Write ${usage}, with auth = createAuth({ … }).`);
+  assertAuthArgument(factory, value, `{ preHandler: ${factory}(auth) }`, FASTIFY_CALL);
 }
 
 // The hooks a guard can run in: before the handler, with the request's headers.
@@ -197,7 +172,7 @@ export const gatehouse: FastifyPluginAsync<GatehouseFastifyOptions> = Object.ass
   async function gatehousePlugin(fastify: FastifyInstance, options: GatehouseFastifyOptions): Promise<void> {
     const { auth, prefix, ...httpOptions } = options;
     if (!isGatehouseAuth(auth)) {
-      throw new TypeError(`The gatehouse plugin's auth option ${NEEDS_AUTH}, and got ${kindOf(auth)}. Write app.register(gatehouse, { auth, prefix: '/auth' }).`);
+      throw new TypeError(`The gatehouse plugin's auth option ${NEEDS_AUTH}, and got ${describeValue(auth)}. Write app.register(gatehouse, { auth, prefix: '/auth' }).`);
     }
     const http = createHttpHandler(auth, httpOptions);
     if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);

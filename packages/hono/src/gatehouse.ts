@@ -1,5 +1,5 @@
 import type { AppUserId, Auth, Identity, UserId } from '@gatehouse/core';
-import { createHttpHandler, drainBody, httpAuthenticator, readBody, toFetchResponse, type Authenticator, type HttpOptions, type HttpRequestBody } from '@gatehouse/core/http';
+import { assertAuthArgument, createHttpHandler, drainBody, httpAuthenticator, readBody, toFetchResponse, type Authenticator, type FrameworkCall, type HttpOptions, type HttpRequestBody } from '@gatehouse/core/http';
 import { Hono, type Context, type MiddlewareHandler, type Next } from 'hono';
 
 /**
@@ -30,39 +30,17 @@ export interface GatehouseHonoOptions extends HttpOptions {
   clientAddress?: (c: Context) => string | undefined;
 }
 
-/**
- * Whether `value` is what createAuth() returned. Looks at methods only: the guards must not read
- * the auth object's `context` once per route (see httpAuthenticator in @gatehouse/core/http).
- */
-function isGatehouseAuth(value: unknown): value is Auth<Record<string, unknown>, UserId> {
-  const candidate = value as { authenticate?: unknown; jwks?: unknown } | null | undefined;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.authenticate === 'function' && typeof candidate.jwks === 'function';
-}
-
 function isContext(value: unknown): boolean {
   const candidate = value as { req?: unknown; json?: unknown } | null | undefined;
   return typeof candidate === 'object' && candidate !== null && typeof candidate.req === 'object' && typeof candidate.json === 'function';
 }
 
-function kindOf(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  return typeof value === 'object' ? 'another object' : `a ${typeof value}`;
-}
+// Hono calls a route's handlers only when a request comes: a factory handed to it uncalled
+// (`app.get(path, requireAuth, …)`) is found out at the first request.
+const HONO_CALL: FrameworkCall = { framework: 'Hono', passes: 'a request context', recognise: isContext };
 
-/**
- * Refuses anything but an auth object where `factory` needs one. A context means the factory
- * itself was handed to Hono (`app.get(path, requireAuth, …)`): Hono calls a route's handlers only
- * when a request comes, so the first request is the first moment to say so.
- *
- * @throws TypeError saying what to write instead (`usage`).
- */
 function assertAuth(factory: string, value: unknown, usage: string): void {
-  if (isGatehouseAuth(value)) return;
-  const needs = `${factory}(auth) needs the object createAuth() returned`;
-  if (isContext(value)) {
-    throw new TypeError(`${needs}, and got a request context: Hono called ${factory} itself, because it was given uncalled. Write ${usage}, not ${factory}.`);
-  }
-  throw new TypeError(`${needs}, and got ${kindOf(value)}. Write ${usage}, with auth = createAuth({ … }).`);
+  assertAuthArgument(factory, value, usage, HONO_CALL);
 }
 
 const GATEHOUSE_USAGE = "app.route('/auth', gatehouse(auth))";
