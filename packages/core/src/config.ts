@@ -66,8 +66,11 @@ export interface AuthConfig<P extends ProfileSchema = typeof defaultProfileSchem
   hasher?: PasswordHasher;
   /** Randomness for ids, tokens and codes (default: node:crypto). */
   random?: RandomSource;
-  /** Operational messages (default: none). */
-  logger?: Logger;
+  /**
+   * Where operational messages go: a failing store or mailer, a configuration that cannot work
+   * (default: the console's warnings and errors; `false` for none).
+   */
+  logger?: Logger | false;
   /**
    * How long a store or rate-limit store call may take before the flow gives up with
    * `SERVICE_UNAVAILABLE` (default 10 s; 0 waits forever), so a database that hangs cannot
@@ -184,7 +187,7 @@ const configSchema = z.strictObject({
   clock: port<Clock>('Clock', ['now']).optional(),
   hasher: port<PasswordHasher>('PasswordHasher', ['hash', 'verify', 'needsRehash']).optional(),
   random: port<RandomSource>('RandomSource', ['bytes']).optional(),
-  logger: port<Logger>('Logger', ['warn', 'error']).optional(),
+  logger: z.union([z.literal(false), port<Logger>('Logger', ['warn', 'error'])]).optional(),
   storeTimeout: duration('storeTimeout', 600).default(10),
   onEvent: z.custom<(event: AuthEvent) => void>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
   secret: z
@@ -302,4 +305,30 @@ export function resolveConfig(parsed: ParsedConfig): ResolvedConfig {
 
 function definedTemplates(overrides: Record<string, unknown> | undefined): Partial<EmailTemplates> {
   return Object.fromEntries(Object.entries(overrides ?? {}).filter(([, template]) => template !== undefined)) as Partial<EmailTemplates>;
+}
+
+/**
+ * Configurations that start but cannot work as the app surely means them to, as warnings for
+ * the logger: they are legal (a test may want them), so they do not throw.
+ */
+export function configWarnings(parsed: ParsedConfig): string[] {
+  const warnings: string[] = [];
+  if (parsed.mailer === undefined && parsed.emailVerification.requiredForLogin) {
+    warnings.push(
+      'gatehouse: login requires a verified address (emailVerification.requiredForLogin) but no mailer is configured, so no one can verify and every login answers EMAIL_NOT_VERIFIED. ' +
+        'Give createAuth a mailer (consoleMailer() prints them in development), or set emailVerification.requiredForLogin: false.',
+    );
+  }
+  if (typeof parsed.secret === 'string' && new Set(parsed.secret).size <= 2) {
+    warnings.push(
+      "gatehouse: the secret repeats one or two characters: anyone can guess it and sign tokens. Use 32 random bytes: node -e \"console.log(crypto.randomBytes(32).toString('base64url'))\"",
+    );
+  }
+  if (parsed.appUrl !== undefined && process.env.NODE_ENV === 'production') {
+    const url = new URL(parsed.appUrl);
+    if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+      warnings.push(`gatehouse: appUrl is ${parsed.appUrl} in production: emailed reset and verification links would travel over plain http. Use https.`);
+    }
+  }
+  return warnings;
 }

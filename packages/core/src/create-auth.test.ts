@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createAuth } from './create-auth.js';
 import { memoryStore } from './memory/memory-store.js';
@@ -84,5 +84,48 @@ describe('createAuth', () => {
     }
     await expect(thrower.auth.register({ email: 'ada@example.com', password: PASSWORD })).resolves.toBeTruthy();
     expect(seen).toContain('gatehouse: onEvent failed');
+  });
+});
+
+describe('createAuth logging', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  function warningsOf(config: Record<string, unknown>): string[] {
+    const warnings: string[] = [];
+    createAuth({ store: memoryStore(), secret: TEST_SECRET, logger: { warn: (message) => void warnings.push(message), error() {} }, ...config } as never);
+    return warnings;
+  }
+
+  it('warns about configurations that cannot work as meant, and says what to set', () => {
+    expect(warningsOf({})).toEqual([expect.stringMatching(/no mailer is configured.*consoleMailer\(\).*requiredForLogin: false/)]);
+    expect(warningsOf({ emailVerification: { requiredForLogin: false } })).toEqual([]);
+    expect(warningsOf({ emailVerification: { requiredForLogin: false }, secret: 'a'.repeat(40) })).toEqual([expect.stringMatching(/the secret repeats one or two characters/)]);
+    vi.stubEnv('NODE_ENV', 'production');
+    try {
+      const quiet = { emailVerification: { requiredForLogin: false } };
+      expect(warningsOf({ ...quiet, appUrl: 'http://app.example.com' })).toEqual([expect.stringMatching(/appUrl is http:\/\/app.example.com in production.*Use https/)]);
+      expect(warningsOf({ ...quiet, appUrl: 'http://localhost:3000' })).toEqual([]);
+      expect(warningsOf({ ...quiet, appUrl: 'https://app.example.com' })).toEqual([]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('logs to the console by default, with what to do about a missing table; logger: false is silent', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const missingTable = { ...memoryStore(), findUserByEmail: () => Promise.reject(new Error('no such table: gatehouse_users')) };
+    const auth = createAuth({ store: missingTable, secret: TEST_SECRET });
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/no mailer is configured/));
+    await expect(auth.login({ email: 'ada@example.com', password: PASSWORD })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(error).toHaveBeenCalledWith(expect.stringMatching(/store.findUserByEmail failed: a Gatehouse table is missing: run migrateToLatest\(db\)/), expect.anything());
+
+    error.mockClear();
+    warn.mockClear();
+    const quiet = createAuth({ store: missingTable, secret: TEST_SECRET, logger: false });
+    await expect(quiet.login({ email: 'ada@example.com', password: PASSWORD })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect([error.mock.calls, warn.mock.calls]).toEqual([[], []]);
   });
 });

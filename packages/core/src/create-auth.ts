@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { parseConfig, resolveConfig, type AuthConfig, type ResolvedConfig } from './config.js';
+import { configWarnings, parseConfig, resolveConfig, type AuthConfig, type ResolvedConfig } from './config.js';
 import type { AuthContext } from './context.js';
 import type { AuthEvent } from './events.js';
 import { deleteUser, setUserStatus, type DeleteUserInput, type SetUserStatusInput } from './flows/admin.js';
@@ -38,6 +38,7 @@ import type { ProfileSchema, defaultProfileSchema } from './profile.js';
 import { accessTokenCodec } from './tokens/access-token.js';
 import { resolveKeys, type ResolvedKey } from './tokens/signing-keys.js';
 import { deriveRotationSecret } from './sessions/sessions.js';
+import { consoleLogger, silentLogger } from './lib/console-logger.js';
 
 /**
  * The flows of one Gatehouse instance, bound to its config and ports. `P` is the profile, `Id`
@@ -119,7 +120,6 @@ export interface Auth<P = Record<string, unknown>, Id extends UserId = AppUserId
   readonly config: ResolvedConfig;
 }
 
-const silentLogger: Logger = { warn() {}, error() {} };
 
 /** The secret material refresh-token successors are derived from: the explicit one, else the signing key. */
 function rotationMaterial(explicit: string | Uint8Array | undefined, keys: readonly ResolvedKey[]): Uint8Array {
@@ -153,7 +153,8 @@ export function createAuth<S extends ProfileSchema = typeof defaultProfileSchema
 ): Auth<z.output<S>, UserIdOf<U>> {
   const parsed = parseConfig(config);
   const resolved = resolveConfig(parsed);
-  const logger = parsed.logger ?? silentLogger;
+  const logger = parsed.logger === false ? silentLogger : (parsed.logger ?? consoleLogger());
+  for (const warning of configWarnings(parsed)) logger.warn(warning);
   const keys = resolveKeys(parsed.secret, parsed.keys);
   const onEvent = parsed.onEvent;
   const random = parsed.random ?? cryptoRandom();

@@ -54,6 +54,7 @@ export type { Clock } from './ports/clock.js';
 export type { Logger } from './ports/logger.js';
 export type { MailMessage, Mailer } from './ports/mailer.js';
 export { consoleMailer } from './mail/console-mailer.js';
+export { consoleLogger } from './lib/console-logger.js';
 export type { ConsoleMailerOptions } from './mail/console-mailer.js';
 export { defaultEmailTemplates } from './mail/email-templates.js';
 export type {

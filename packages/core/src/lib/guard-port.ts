@@ -1,5 +1,6 @@
 import { AuthError } from '../errors.js';
 import type { Logger } from '../ports/logger.js';
+import { storeFailureHint } from './console-logger.js';
 
 /** Options of {@link guardPort}. */
 export interface GuardPortOptions {
@@ -69,7 +70,8 @@ export function guardPort<T extends object>(port: T, name: string, logger: Logge
     if (typeof method !== 'function') continue;
     const fail = (error: unknown): never => {
       if (error instanceof AuthError) throw error;
-      logger.error(`gatehouse: ${name}.${key} failed`, { error });
+      const hint = storeFailureHint(error);
+      logger.error(`gatehouse: ${name}.${key} failed${hint === undefined ? '' : `: ${hint}`}`, { error });
       throw new AuthError('SERVICE_UNAVAILABLE', undefined, { cause: error });
     };
     guarded[key] = (...args: unknown[]): unknown => {

@@ -81,6 +81,8 @@ function makeTestAuth(overrides: Partial<AuthConfig>): TestAuth<UserId> {
     onEvent: (event) => {
       events.push(event);
     },
+    // Quiet unless a test listens: the default logger writes to the console.
+    logger: false,
     ...overrides,
     store,
     hasher,
