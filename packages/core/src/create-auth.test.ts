@@ -94,7 +94,7 @@ describe('createAuth logging', () => {
 
   function warningsOf(config: Record<string, unknown>): string[] {
     const warnings: string[] = [];
-    createAuth({ store: memoryStore(), secret: TEST_SECRET, logger: { warn: (message) => void warnings.push(message), error() {} }, ...config } as never);
+    createAuth({ store: memoryStore(), secret: TEST_SECRET, logger: { warn: (message: string) => void warnings.push(message), error() {} }, ...config } as never);
     return warnings;
   }
 
