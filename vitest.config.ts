@@ -4,10 +4,10 @@ import type { TestProjectInlineConfiguration } from 'vitest/config';
 
 const alias = [
   // The HTTP test kits live with the other kits, in core's src/testing/http/ (the first match wins).
-  { find: /^@gatehouse\/core\/http\/testing$/, replacement: fileURLToPath(new URL('./packages/core/src/testing/http/index.ts', import.meta.url)) },
-  // `@gatehouse/core` and its subpaths (`/testing`, `/http`, …) resolve to core's source, so the
+  { find: /^@gatehouse-auth\/core\/http\/testing$/, replacement: fileURLToPath(new URL('./packages/core/src/testing/http/index.ts', import.meta.url)) },
+  // `@gatehouse-auth/core` and its subpaths (`/testing`, `/http`, …) resolve to core's source, so the
   // other packages' tests need no build of core and share its one AuthError class.
-  { find: /^@gatehouse\/core((?:\/[\w-]+)*)$/, replacement: `${fileURLToPath(new URL('./packages/core/src', import.meta.url))}$1/index.ts` },
+  { find: /^@gatehouse-auth\/core((?:\/[\w-]+)*)$/, replacement: `${fileURLToPath(new URL('./packages/core/src', import.meta.url))}$1/index.ts` },
 ];
 
 // Core's flow tests, run again over SQL by the `flows-*` projects below.

@@ -1,10 +1,10 @@
 // Renders docs/http-api.md from the OpenAPI document of the default router
-// (`createHttpHandler(auth).openapi('/auth')`) and the error table of `@gatehouse/core/http`.
+// (`createHttpHandler(auth).openapi('/auth')`) and the error table of `@gatehouse-auth/core/http`.
 // docs/http-api.test.ts regenerates it and fails when the committed file differs; to update it:
 //
 //   GATEHOUSE_WRITE_DOCS=1 pnpm vitest run docs/http-api.test.ts
-import { AUTH_ERROR_CODES, AuthError, createAuth, memoryStore } from '@gatehouse/core';
-import { createHttpHandler, HTTP_STATUS_BY_CODE, type HttpErrorCode } from '@gatehouse/core/http';
+import { AUTH_ERROR_CODES, AuthError, createAuth, memoryStore } from '@gatehouse-auth/core';
+import { createHttpHandler, HTTP_STATUS_BY_CODE, type HttpErrorCode } from '@gatehouse-auth/core/http';
 
 type Schema = Record<string, unknown>;
 type Operation = {

@@ -56,14 +56,14 @@ export function buildGatehouse(io) {
     const current = state(short);
     if (!current?.stale) continue;
     if (io.onlyMissing && existsSync(current.entry)) {
-      io.log(`note: @gatehouse/${short}'s dist is older than its src; measuring it as built (pnpm build for the current code)`);
+      io.log(`note: @gatehouse-auth/${short}'s dist is older than its src; measuring it as built (pnpm build for the current code)`);
       continue;
     }
-    io.log(`building @gatehouse/${short} (dist ${existsSync(current.entry) ? 'older than src' : 'missing'})`);
+    io.log(`building @gatehouse-auth/${short} (dist ${existsSync(current.entry) ? 'older than src' : 'missing'})`);
     built += 1;
-    const result = spawnSync('pnpm', ['--filter', `@gatehouse/${short}`, 'build'], { cwd: REPO_DIR, encoding: 'utf8' });
+    const result = spawnSync('pnpm', ['--filter', `@gatehouse-auth/${short}`, 'build'], { cwd: REPO_DIR, encoding: 'utf8' });
     if (result.status !== 0) {
-      failures[short] = `@gatehouse/${short} failed to build (${firstError(`${result.stdout}\n${result.stderr}`)})`;
+      failures[short] = `@gatehouse-auth/${short} failed to build (${firstError(`${result.stdout}\n${result.stderr}`)})`;
       io.log(`  ${failures[short]}`);
     }
   }

@@ -56,7 +56,7 @@ export function renderGenerated(results) {
     .map(([store, q]) => [/** @type {string} */ (store), ...Object.values(/** @type {Record<string, number>} */ (q)).map(String)]);
   if (refreshRows.length) {
     const keys = Object.keys(results.micro['refresh-sqlite']?.queriesPerFlow ?? results.micro['refresh-postgres']?.queriesPerFlow);
-    out.push('', '### SQL statements per flow', '', 'Counted with Kysely’s `log` on `@gatehouse/kysely`; transaction control (`begin`, `commit`) is not counted. The minimal rotation the refresh ratio is taken against sends 3.', '');
+    out.push('', '### SQL statements per flow', '', 'Counted with Kysely’s `log` on `@gatehouse-auth/kysely`; transaction control (`begin`, `commit`) is not counted. The minimal rotation the refresh ratio is taken against sends 3.', '');
     out.push(table(['store', ...keys], refreshRows));
     for (const store of ['sqlite', 'postgres']) {
       const detail = results.micro[`refresh-${store}`]?.statementsPerFlow;

@@ -26,13 +26,13 @@ export function missingPackage(short) {
   const failed = JSON.parse(process.env.BENCH_BUILD_FAILURES ?? '{}')[short];
   if (failed) return failed;
   const dir = join(REPO_DIR, 'packages', short);
-  const name = `@gatehouse/${short}`;
+  const name = `@gatehouse-auth/${short}`;
   if (!existsSync(join(dir, 'package.json'))) return `${name} does not exist yet (packages/${short}/package.json)`;
   if (!existsSync(join(dir, 'src', 'index.ts'))) return `${name} is not written yet (packages/${short}/src/index.ts missing)`;
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const entry = manifest.exports?.['.']?.default ?? manifest.exports?.['.']?.import ?? manifest.main ?? './dist/index.js';
   if (!existsSync(join(dir, entry))) return `${name} is not built (packages/${short}/${entry.replace(/^\.\//, '')} missing; run pnpm build)`;
-  if (!existsSync(join(BENCH_DIR, 'node_modules', '@gatehouse', short))) return `${name} is not linked into bench/ (run pnpm install)`;
+  if (!existsSync(join(BENCH_DIR, 'node_modules', '@gatehouse-auth', short))) return `${name} is not linked into bench/ (run pnpm install)`;
   return null;
 }
 
@@ -94,7 +94,7 @@ export function missingPackages(shorts) {
  * @returns {Promise<BenchAuth>}
  */
 export async function createBenchAuth(options = {}) {
-  const core = await import('@gatehouse/core');
+  const core = await import('@gatehouse-auth/core');
   const queries = { count: 0, statements: /** @type {string[]} */ ([]) };
   const { store, db, close } = await openStore(options.store ?? 'memory', queries);
   /** @type {Record<string, unknown>} */
@@ -127,10 +127,10 @@ export async function createBenchAuth(options = {}) {
  */
 async function openStore(kind, queries) {
   if (kind === 'memory') {
-    const { memoryStore } = await import('@gatehouse/core');
+    const { memoryStore } = await import('@gatehouse-auth/core');
     return { store: memoryStore(), db: null, close: async () => {} };
   }
-  const { kyselyStore, migrateToLatest } = await import('@gatehouse/kysely');
+  const { kyselyStore, migrateToLatest } = await import('@gatehouse-auth/kysely');
   const { Kysely, SqliteDialect, PostgresDialect } = await import('kysely');
   const log = (/** @type {{ level: string, query: { sql: string } }} */ event) => {
     if (event.level !== 'query') return;

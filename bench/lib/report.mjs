@@ -134,7 +134,7 @@ export function targetLines(results) {
   if (footprint) {
     const mine = footprint.importMs?.gatehouse;
     const theirs = footprint.importMs?.['better-auth'];
-    const label = footprint.modules?.gatehouse?.map((/** @type {string} */ m) => m.replace('@gatehouse/', '')).join('+') ?? 'core+adapter';
+    const label = footprint.modules?.gatehouse?.map((/** @type {string} */ m) => m.replace('@gatehouse-auth/', '')).join('+') ?? 'core+adapter';
     const ms = (/** @type {number[] | undefined} */ s) => (s ? fixed(spread(s).median, 0) : 'n/a');
     add(5, `footprint import ${label} ms=${ms(mine)} better-auth ms=${ms(theirs)}`, mine && theirs ? spread(mine).median / spread(theirs).median : null);
     const a = footprint.installed?.gatehouse?.bytes;

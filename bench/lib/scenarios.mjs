@@ -76,7 +76,7 @@ HTTP_SCENARIOS.push(
     quick: true,
     setup: 'Hono on @hono/node-server; c.json(constant identity)',
   },
-  ...gatehouseScenarios('hono', '@gatehouse/hono requireAuth(auth), handler returns c.get("auth")'),
+  ...gatehouseScenarios('hono', '@gatehouse-auth/hono requireAuth(auth), handler returns c.get("auth")'),
   {
     id: 'hono/gatehouse/stateless-nocache',
     framework: 'hono',
@@ -147,7 +147,7 @@ HTTP_SCENARIOS.push(
     quick: true,
     setup: 'Fastify 5, logger off; async handler returns a constant identity',
   },
-  ...gatehouseScenarios('fastify', "@gatehouse/fastify plugin, GET /me with { preHandler: requireAuth(auth) }, handler returns request.auth"),
+  ...gatehouseScenarios('fastify', "@gatehouse-auth/fastify plugin, GET /me with { preHandler: requireAuth(auth) }, handler returns request.auth"),
   {
     id: 'fastify/fastify-jwt',
     framework: 'fastify',
@@ -182,7 +182,7 @@ HTTP_SCENARIOS.push(
     quick: true,
     setup: 'Express 5 defaults; res.json(constant identity)',
   },
-  ...gatehouseScenarios('express', '@gatehouse/express requireAuth(auth), handler returns req.auth'),
+  ...gatehouseScenarios('express', '@gatehouse-auth/express requireAuth(auth), handler returns req.auth'),
   {
     id: 'express/jose',
     framework: 'express',
@@ -224,8 +224,8 @@ HTTP_SCENARIOS.push(
  * while a second client asks GET /bare 100 times a second on the same server; the server
  * reports its own event-loop delay for the window.
  *
- * @param {{ kysely: boolean, honoAdapter: boolean }} available Whether @gatehouse/kysely (SQLite, like
- *   better-auth; else the memory store) and @gatehouse/hono (its router; else `auth.login` on a
+ * @param {{ kysely: boolean, honoAdapter: boolean }} available Whether @gatehouse-auth/kysely (SQLite, like
+ *   better-auth; else the memory store) and @gatehouse-auth/hono (its router; else `auth.login` on a
  *   plain Hono route) are usable.
  * @returns {StormScenario[]}
  */
@@ -242,7 +242,7 @@ export function stormScenarios(available) {
           needs: [...needs, 'hono'],
           path: '/auth/login',
           quick: true,
-          setup: `@gatehouse/hono router on Hono; argon2id m=19456 t=2 p=1 (default); ${available.kysely ? 'kyselyStore on better-sqlite3 (file, WAL)' : 'memory store (@gatehouse/kysely not built)'}; rate limits off`,
+          setup: `@gatehouse-auth/hono router on Hono; argon2id m=19456 t=2 p=1 (default); ${available.kysely ? 'kyselyStore on better-sqlite3 (file, WAL)' : 'memory store (@gatehouse-auth/kysely not built)'}; rate limits off`,
         }
       : {
           id: 'login/gatehouse',
@@ -252,7 +252,7 @@ export function stormScenarios(available) {
           needs,
           path: '/auth/login',
           quick: true,
-          setup: `auth.login() called from a plain Hono route (@gatehouse/hono not built yet); argon2id m=19456 t=2 p=1 (default); ${available.kysely ? 'kyselyStore on better-sqlite3 (file, WAL)' : 'memory store (@gatehouse/kysely not built)'}; rate limits off`,
+          setup: `auth.login() called from a plain Hono route (@gatehouse-auth/hono not built yet); argon2id m=19456 t=2 p=1 (default); ${available.kysely ? 'kyselyStore on better-sqlite3 (file, WAL)' : 'memory store (@gatehouse-auth/kysely not built)'}; rate limits off`,
         },
     {
       id: 'login/better-auth-scrypt',

@@ -1,4 +1,4 @@
-// Target 5: cold `import()` time and installed size of @gatehouse/core + one adapter, against
+// Target 5: cold `import()` time and installed size of @gatehouse-auth/core + one adapter, against
 // better-auth. Each import sample is a fresh Node process that times its own `import()` (so
 // Node's start-up is not counted); samples alternate between the subjects.
 import { spawnSync } from 'node:child_process';
@@ -13,8 +13,8 @@ const adapter = ['hono', 'fastify', 'express'].find((a) => !missingPackages(['co
 
 /** @type {Record<string, { modules: string[], skipped: string | null }>} */
 const subjects = {
-  gatehouse: { modules: ['@gatehouse/core', `@gatehouse/${adapter}`], skipped: missingPackages(['core', adapter]) },
-  'gatehouse-core': { modules: ['@gatehouse/core'], skipped: missingPackages(['core']) },
+  gatehouse: { modules: ['@gatehouse-auth/core', `@gatehouse-auth/${adapter}`], skipped: missingPackages(['core', adapter]) },
+  'gatehouse-core': { modules: ['@gatehouse-auth/core'], skipped: missingPackages(['core']) },
   'better-auth': { modules: ['better-auth'], skipped: null },
 };
 
@@ -84,7 +84,7 @@ function installedSize(modules) {
     const dir = packageDir(name, from);
     if (!dir || seen.has(dir)) return;
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    const published = name.startsWith('@gatehouse/') ? ['dist', 'package.json', 'README.md'].filter((f) => existsSync(join(dir, f))) : null;
+    const published = name.startsWith('@gatehouse-auth/') ? ['dist', 'package.json', 'README.md'].filter((f) => existsSync(join(dir, f))) : null;
     const bytes = published
       ? published.reduce((sum, f) => sum + (statSync(join(dir, f)).isDirectory() ? dirBytes(join(dir, f)) : statSync(join(dir, f)).size), 0)
       : dirBytes(dir);

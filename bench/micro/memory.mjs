@@ -31,7 +31,7 @@ if (reason) {
   result.skipped['token-cache'] = reason;
   done(result);
 }
-const core = await import('@gatehouse/core');
+const core = await import('@gatehouse-auth/core');
 
 {
   const store = core.memoryRateLimitStore();

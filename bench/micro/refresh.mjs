@@ -1,5 +1,5 @@
 // Target 4: refresh-token rotations per second on SQLite or PostgreSQL through
-// @gatehouse/kysely, and the SQL statements each flow costs (counted by Kysely's `log`). The
+// @gatehouse-auth/kysely, and the SQL statements each flow costs (counted by Kysely's `log`). The
 // baseline, measured in the same process on the same Kysely instance and driver, is the least
 // SQL a rotation can be: one transaction that reads the token by hash, marks it used and
 // inserts its successor.

@@ -1,6 +1,6 @@
 // Express 5, in one of several variants (BENCH_CONFIG.variant):
 //   bare          GET /me answers a constant identity: the framework's own speed
-//   gatehouse     GET /me behind @gatehouse/express's requireAuth(auth), returns req.auth
+//   gatehouse     GET /me behind @gatehouse-auth/express's requireAuth(auth), returns req.auth
 //   jose          GET /me behind a jose jwtVerify middleware
 //   passport-jwt  GET /me behind passport.authenticate('jwt', { session: false })
 // Every variant also serves GET /bare.
@@ -27,7 +27,7 @@ switch (config.variant) {
     break;
   }
   case 'gatehouse': {
-    const { requireAuth } = await import('@gatehouse/express');
+    const { requireAuth } = await import('@gatehouse-auth/express');
     const { createBenchAuth } = await import('../lib/gatehouse.mjs');
     const bench = await createBenchAuth(config.gatehouse);
     close = bench.close;

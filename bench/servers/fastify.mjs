@@ -1,6 +1,6 @@
 // Fastify 5, in one of several variants (BENCH_CONFIG.variant):
 //   bare          GET /me answers a constant identity: the framework's own speed
-//   gatehouse     GET /me behind @gatehouse/fastify's requireAuth(auth) preHandler, returns request.auth
+//   gatehouse     GET /me behind @gatehouse-auth/fastify's requireAuth(auth) preHandler, returns request.auth
 //   fastify-jwt   GET /me behind @fastify/jwt (`request.jwtVerify()` in an onRequest hook)
 //   jose          GET /me behind a jose jwtVerify preHandler
 // Every variant also serves GET /bare.
@@ -23,7 +23,7 @@ switch (config.variant) {
     break;
   }
   case 'gatehouse': {
-    const { gatehouse, requireAuth } = await import('@gatehouse/fastify');
+    const { gatehouse, requireAuth } = await import('@gatehouse-auth/fastify');
     const { createBenchAuth } = await import('../lib/gatehouse.mjs');
     const bench = await createBenchAuth(config.gatehouse);
     close = bench.close;

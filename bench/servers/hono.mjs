@@ -1,8 +1,8 @@
 // Hono on @hono/node-server, in one of several variants (BENCH_CONFIG.variant):
 //   bare          GET /me answers a constant identity: the framework's own speed
-//   gatehouse     GET /me behind @gatehouse/hono's requireAuth(auth), returns c.get('auth')
-//   gatehouse-login  POST /auth/login through @gatehouse/hono's router (login storms)
-//   core-login    POST /auth/login calling auth.login() directly, until @gatehouse/hono is built
+//   gatehouse     GET /me behind @gatehouse-auth/hono's requireAuth(auth), returns c.get('auth')
+//   gatehouse-login  POST /auth/login through @gatehouse-auth/hono's router (login storms)
+//   core-login    POST /auth/login calling auth.login() directly, until @gatehouse-auth/hono is built
 //   blocking-login  POST /auth/login with argon2 verifySync on the event loop (a reference)
 //   jose          GET /me behind a small jose jwtVerify middleware
 //   hono-jwt      GET /me behind hono/jwt
@@ -28,7 +28,7 @@ switch (config.variant) {
     break;
   }
   case 'gatehouse': {
-    const { requireAuth } = await import('@gatehouse/hono');
+    const { requireAuth } = await import('@gatehouse-auth/hono');
     const { createBenchAuth } = await import('../lib/gatehouse.mjs');
     const bench = await createBenchAuth(config.gatehouse);
     close = bench.close;
@@ -41,7 +41,7 @@ switch (config.variant) {
     break;
   }
   case 'gatehouse-login': {
-    const { gatehouse } = await import('@gatehouse/hono');
+    const { gatehouse } = await import('@gatehouse-auth/hono');
     const { createBenchAuth } = await import('../lib/gatehouse.mjs');
     const bench = await createBenchAuth(config.gatehouse);
     close = bench.close;
@@ -49,7 +49,7 @@ switch (config.variant) {
     break;
   }
   case 'core-login': {
-    // Used only while @gatehouse/hono is not built: the same flow, without the adapter.
+    // Used only while @gatehouse-auth/hono is not built: the same flow, without the adapter.
     const { createBenchAuth } = await import('../lib/gatehouse.mjs');
     const bench = await createBenchAuth(config.gatehouse);
     close = bench.close;

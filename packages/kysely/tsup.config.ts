@@ -10,5 +10,5 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   // Resolved by the app: one copy of AuthError, the app's own Kysely and drivers.
-  external: ['@gatehouse/core', 'kysely', 'better-sqlite3', 'pg', 'mysql2'],
+  external: ['@gatehouse-auth/core', 'kysely', 'better-sqlite3', 'pg', 'mysql2'],
 });

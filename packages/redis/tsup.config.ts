@@ -10,5 +10,5 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   // Resolved by the app: one copy of AuthError, the app's own ioredis client.
-  external: ['@gatehouse/core', 'ioredis'],
+  external: ['@gatehouse-auth/core', 'ioredis'],
 });

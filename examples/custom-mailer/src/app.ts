@@ -1,5 +1,5 @@
-import { createAuth, type Auth, type AuthEvent, type Mailer, type PasswordHasher, type Store, memoryStore } from '@gatehouse/core';
-import { gatehouse, requireAuth, type GatehouseEnv } from '@gatehouse/hono';
+import { createAuth, type Auth, type AuthEvent, type Mailer, type PasswordHasher, type Store, memoryStore } from '@gatehouse-auth/core';
+import { gatehouse, requireAuth, type GatehouseEnv } from '@gatehouse-auth/hono';
 import { Hono } from 'hono';
 
 /** What {@link createApp} needs. */

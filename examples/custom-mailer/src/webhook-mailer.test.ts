@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { argon2Hasher, createAuth, memoryStore, type AuthEvent } from '@gatehouse/core';
+import { argon2Hasher, createAuth, memoryStore, type AuthEvent } from '@gatehouse-auth/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { webhookMailer, webhookSignature, type WebhookMailBody } from './webhook-mailer.js';

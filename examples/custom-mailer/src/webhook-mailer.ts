@@ -2,7 +2,7 @@
 // service's HTTP API, a queue's ingest endpoint, a chat channel in development…), signed with
 // HMAC-SHA256 so the receiver can tell it came from you.
 import { createHmac } from 'node:crypto';
-import type { MailMessage, Mailer } from '@gatehouse/core';
+import type { MailMessage, Mailer } from '@gatehouse-auth/core';
 
 /** Options of {@link webhookMailer}. */
 export interface WebhookMailerOptions {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { argon2Hasher, memoryMailer, type MemoryMailer } from '@gatehouse/core';
+import { argon2Hasher, memoryMailer, type MemoryMailer } from '@gatehouse-auth/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { jsonFileStore, type JsonFileStore } from './json-file-store.js';

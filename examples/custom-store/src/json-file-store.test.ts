@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runStoreConformance } from '@gatehouse/core/testing';
+import { runStoreConformance } from '@gatehouse-auth/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jsonFileStore, type JsonFileStore } from './json-file-store.js';
 

@@ -11,12 +11,12 @@
 // - One process owns the file; a lock file next to it refuses a second one.
 //
 // It suits small installations and tools (a few thousand users: every change rewrites the
-// file). For more, use @gatehouse/kysely, or write a store for your database the same way: the
+// file). For more, use @gatehouse-auth/kysely, or write a store for your database the same way: the
 // conformance kit tells you when it is right.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AuthError } from '@gatehouse/core';
+import { AuthError } from '@gatehouse-auth/core';
 import type {
   CheckOneTimeCodeInput,
   OneTimeCodeCheck,
@@ -36,7 +36,7 @@ import type {
   UserPatch,
   UserRecord,
   UserStatus,
-} from '@gatehouse/core';
+} from '@gatehouse-auth/core';
 
 /** Options of {@link jsonFileStore}. */
 export interface JsonFileStoreOptions {

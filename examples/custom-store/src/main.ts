@@ -1,7 +1,7 @@
 // Starts the example with real settings: the JSON file store in data/auth.json (DATA_FILE),
 // argon2id at Gatehouse's defaults, and emails printed to the terminal.
 import { serve } from '@hono/node-server';
-import { consoleMailer } from '@gatehouse/core';
+import { consoleMailer } from '@gatehouse-auth/core';
 import { createApp } from './app.js';
 import { jsonFileStore } from './json-file-store.js';
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Auth, MemoryMailer } from '@gatehouse/core';
-import { gatehouse, requireAuth, type GatehouseEnv } from '@gatehouse/hono';
+import type { Auth, MemoryMailer } from '@gatehouse-auth/core';
+import { gatehouse, requireAuth, type GatehouseEnv } from '@gatehouse-auth/hono';
 import { Hono, type Context } from 'hono';
 
 /** The page, its scripts and styles: plain files, no build step. */

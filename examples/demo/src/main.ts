@@ -8,8 +8,8 @@
 //   NODE_ENV           `production` turns the outbox off and requires GATEHOUSE_SECRET
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { createAuth, memoryMailer, type Mailer } from '@gatehouse/core';
-import { kyselyStore, migrateToLatest } from '@gatehouse/kysely';
+import { createAuth, memoryMailer, type Mailer } from '@gatehouse-auth/core';
+import { kyselyStore, migrateToLatest } from '@gatehouse-auth/kysely';
 import { z } from 'zod';
 import { createDemoApp } from './app.js';
 import { describeDatabase, openDatabase } from './database.js';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       if (settings.development) console.log(`demo: mail to ${message.to}: "${message.subject}" (see ${settings.appUrl}/outbox)`);
     },
   };
-  if (!settings.development) console.warn('demo: warning: NODE_ENV=production: emails are kept in memory and shown nowhere (no outbox). Use a real mailer, e.g. @gatehouse/nodemailer.');
+  if (!settings.development) console.warn('demo: warning: NODE_ENV=production: emails are kept in memory and shown nowhere (no outbox). Use a real mailer, e.g. @gatehouse-auth/nodemailer.');
 
   const auth = createAuth({
     store: kyselyStore(db),

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { argon2Hasher, memoryMailer, type Auth, type MemoryMailer } from '@gatehouse/core';
+import { argon2Hasher, memoryMailer, type Auth, type MemoryMailer } from '@gatehouse-auth/core';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
-import { createAuth, type Auth, type Mailer, type PasswordHasher } from '@gatehouse/core';
-import { gatehouse, requireAuth } from '@gatehouse/express';
-import { kyselyRateLimitStore, kyselyStore, migrateToLatest } from '@gatehouse/kysely';
+import { createAuth, type Auth, type Mailer, type PasswordHasher } from '@gatehouse-auth/core';
+import { gatehouse, requireAuth } from '@gatehouse-auth/express';
+import { kyselyRateLimitStore, kyselyStore, migrateToLatest } from '@gatehouse-auth/kysely';
 import express, { type Express } from 'express';
 import type { Kysely } from 'kysely';
 import { migrateOrders, ordersRouter, type AppDatabase } from './orders.js';

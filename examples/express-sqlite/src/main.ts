@@ -1,8 +1,8 @@
 // Starts the example with real settings: a SQLite file, argon2id at Gatehouse's defaults, and
-// emails printed to the terminal (swap consoleMailer for smtpMailer from @gatehouse/nodemailer).
+// emails printed to the terminal (swap consoleMailer for smtpMailer from @gatehouse-auth/nodemailer).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { consoleMailer } from '@gatehouse/core';
+import { consoleMailer } from '@gatehouse-auth/core';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { createApp } from './app.js';

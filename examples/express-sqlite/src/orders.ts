@@ -1,6 +1,6 @@
 // The app's own feature, as it was before Gatehouse: orders in the app's own table. The only
 // change Gatehouse brought is that each order now belongs to `req.auth.userId`.
-import type { Identity } from '@gatehouse/core';
+import type { Identity } from '@gatehouse-auth/core';
 import { Router, type Request } from 'express';
 import type { Generated, Kysely } from 'kysely';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
-import { argon2Hasher, memoryMailer, type Auth, type MemoryMailer } from '@gatehouse/core';
+import { argon2Hasher, memoryMailer, type Auth, type MemoryMailer } from '@gatehouse-auth/core';
 import type { FastifyInstance } from 'fastify';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';

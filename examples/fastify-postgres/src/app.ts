@@ -1,8 +1,8 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { createAuth, type Auth, type Mailer, type PasswordHasher } from '@gatehouse/core';
-import { gatehouse, requireAuth } from '@gatehouse/fastify';
-import { kyselyRateLimitStore, kyselyStore, migrateToLatest } from '@gatehouse/kysely';
+import { createAuth, type Auth, type Mailer, type PasswordHasher } from '@gatehouse-auth/core';
+import { gatehouse, requireAuth } from '@gatehouse-auth/fastify';
+import { kyselyRateLimitStore, kyselyStore, migrateToLatest } from '@gatehouse-auth/kysely';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 

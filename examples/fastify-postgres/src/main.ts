@@ -1,7 +1,7 @@
 // Starts the example with real settings: PostgreSQL from DATABASE_URL, argon2id at Gatehouse's
 // defaults, and emails printed to the terminal (swap consoleMailer for smtpMailer from
-// @gatehouse/nodemailer).
-import { consoleMailer } from '@gatehouse/core';
+// @gatehouse-auth/nodemailer).
+import { consoleMailer } from '@gatehouse-auth/core';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createApp } from './app.js';

@@ -1,4 +1,4 @@
-import { argon2Hasher, memoryMailer } from '@gatehouse/core';
+import { argon2Hasher, memoryMailer } from '@gatehouse-auth/core';
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 

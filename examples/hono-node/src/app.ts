@@ -1,5 +1,5 @@
-import { createAuth, memoryStore, type Auth, type Mailer, type PasswordHasher, type Store } from '@gatehouse/core';
-import { gatehouse, requireAuth, type GatehouseEnv } from '@gatehouse/hono';
+import { createAuth, memoryStore, type Auth, type Mailer, type PasswordHasher, type Store } from '@gatehouse-auth/core';
+import { gatehouse, requireAuth, type GatehouseEnv } from '@gatehouse-auth/hono';
 import { Hono } from 'hono';
 
 /** What {@link createApp} needs. */

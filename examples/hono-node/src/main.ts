@@ -1,8 +1,8 @@
 // Starts the example on @hono/node-server with real settings: argon2id at Gatehouse's defaults
 // and emails printed to the terminal. Data lives in memory: swap in kyselyStore from
-// @gatehouse/kysely to keep it.
+// @gatehouse-auth/kysely to keep it.
 import { serve } from '@hono/node-server';
-import { consoleMailer } from '@gatehouse/core';
+import { consoleMailer } from '@gatehouse-auth/core';
 import { createApp } from './app.js';
 
 const port = Number(process.env.PORT ?? 3000);

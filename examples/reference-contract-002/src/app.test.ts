@@ -3,8 +3,8 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { argon2Hasher, createAuth, fakeClock, memoryMailer, memoryStore, type MemoryMailer } from '@gatehouse/core';
-import { contract002 } from '@gatehouse/core/contracts';
+import { argon2Hasher, createAuth, fakeClock, memoryMailer, memoryStore, type MemoryMailer } from '@gatehouse-auth/core';
+import { contract002 } from '@gatehouse-auth/core/contracts';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';

@@ -2,9 +2,9 @@
 // JWT_ACCESS_TOKEN_EXPIRES and JWT_REFRESH_TOKEN_EXPIRES (seconds), plus where to keep the data
 // (DATABASE_FILE), which origins CORS allows (CORS_ORIGINS, comma-separated) and this server's
 // public URL for the emailed links (APP_URL). Emails are printed to the terminal: swap
-// consoleMailer for smtpMailer from @gatehouse/nodemailer.
-import { consoleMailer, createAuth } from '@gatehouse/core';
-import { contract002 } from '@gatehouse/core/contracts';
+// consoleMailer for smtpMailer from @gatehouse-auth/nodemailer.
+import { consoleMailer, createAuth } from '@gatehouse-auth/core';
+import { contract002 } from '@gatehouse-auth/core/contracts';
 import { createApp } from './app.js';
 import { openSqliteStores } from './database.js';
 

@@ -1,6 +1,6 @@
-import type { Auth } from '@gatehouse/core';
-import { contract004 } from '@gatehouse/core/contracts';
-import { gatehouse } from '@gatehouse/express';
+import type { Auth } from '@gatehouse-auth/core';
+import { contract004 } from '@gatehouse-auth/core/contracts';
+import { gatehouse } from '@gatehouse-auth/express';
 import express, { type Express } from 'express';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RateLimitStore, Store } from '@gatehouse/core';
-import { kyselyRateLimitStore, kyselyStore, migrateToLatest } from '@gatehouse/kysely';
+import type { RateLimitStore, Store } from '@gatehouse-auth/core';
+import { kyselyRateLimitStore, kyselyStore, migrateToLatest } from '@gatehouse-auth/kysely';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 

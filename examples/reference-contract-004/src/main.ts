@@ -6,9 +6,9 @@
 //   APP_URL           this server's public URL (default http://localhost:<PORT>)
 //
 // Emails are printed to the terminal, verification codes included: swap consoleMailer for
-// smtpMailer from @gatehouse/nodemailer.
-import { consoleMailer, createAuth } from '@gatehouse/core';
-import { contract004 } from '@gatehouse/core/contracts';
+// smtpMailer from @gatehouse-auth/nodemailer.
+import { consoleMailer, createAuth } from '@gatehouse-auth/core';
+import { contract004 } from '@gatehouse-auth/core/contracts';
 import { createApp } from './app.js';
 import { openSqliteStores } from './database.js';
 

@@ -137,7 +137,7 @@ function rotationMaterial(explicit: string | Uint8Array | undefined, keys: reado
  * User ids are typed from `userIds`: `number` for `'integer'`, `string` otherwise.
  * @example
  * ```ts
- * import { createAuth, memoryStore, memoryMailer } from '@gatehouse/core';
+ * import { createAuth, memoryStore, memoryMailer } from '@gatehouse-auth/core';
  *
  * const auth = createAuth({
  *   store: memoryStore(),

@@ -10,7 +10,7 @@ const TOP_LEVEL = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
  *
  * @example
  * ```ts
- * import { normalizeEmail } from '@gatehouse/core';
+ * import { normalizeEmail } from '@gatehouse-auth/core';
  * normalizeEmail('  Ada@Example.COM '); // 'ada@example.com'
  * normalizeEmail('"ada"@example.com'); // null
  * ```

@@ -67,7 +67,7 @@ export const AUTH_ERROR_MESSAGES: Readonly<Record<AuthErrorCode, string>> = {
  *
  * @example
  * ```ts
- * import { AuthError } from '@gatehouse/core';
+ * import { AuthError } from '@gatehouse-auth/core';
  * try {
  *   await auth.login({ email: 'a@example.com', password: 'wrong' });
  * } catch (error) {

@@ -5,7 +5,7 @@ import { z } from 'zod';
  *
  * @example
  * ```ts
- * import { defaultProfileSchema } from '@gatehouse/core';
+ * import { defaultProfileSchema } from '@gatehouse-auth/core';
  * defaultProfileSchema.parse({ firstName: 'Ada' }); // { firstName: 'Ada' }
  * ```
  */

@@ -20,7 +20,7 @@ const TAKEN_MESSAGE = 'This value is already taken.';
  *
  * @example
  * ```ts
- * import { normalizeUniqueValue } from '@gatehouse/core';
+ * import { normalizeUniqueValue } from '@gatehouse-auth/core';
  * normalizeUniqueValue(' Ada '); // 'ada'
  * normalizeUniqueValue(null); // null
  * ```
@@ -49,7 +49,7 @@ function describe(value: unknown): string {
  *
  * @example
  * ```ts
- * import { uniqueValueTakenError } from '@gatehouse/core';
+ * import { uniqueValueTakenError } from '@gatehouse-auth/core';
  * throw uniqueValueTakenError('username');
  * ```
  */

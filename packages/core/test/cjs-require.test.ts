@@ -28,7 +28,7 @@ function runFixture(name: string): Record<string, unknown> {
   }
 }
 
-describe('@gatehouse/core built output', () => {
+describe('@gatehouse-auth/core built output', () => {
   it('can be require()d from CommonJS', () => {
     expect(runFixture('require-core.cjs')).toEqual({ node: process.version, createAuth: 'function', AuthError: 'function' });
   });

@@ -11,11 +11,11 @@ const APP = join(here, '__app_types__', 'app.ts');
 // The programs differ in the app only: each reuses the last one's parsed libraries.
 let previous: ts.Program | undefined;
 
-/** The type errors of an Express app made of `source`, with `@gatehouse/*` from the sources. */
+/** The type errors of an Express app made of `source`, with `@gatehouse-auth/*` from the sources. */
 function typeErrors(source: string): string[] {
   const config = ts.getParsedCommandLineOfConfigFile(join(here, '..', 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
   if (!config) throw new Error('cannot read tsconfig.json');
-  const options = { ...config.options, noEmit: true, paths: { ...config.options.paths, '@gatehouse/express': [join(here, 'index.ts')] } };
+  const options = { ...config.options, noEmit: true, paths: { ...config.options.paths, '@gatehouse-auth/express': [join(here, 'index.ts')] } };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
   const fileExists = host.fileExists.bind(host);
@@ -30,8 +30,8 @@ function typeErrors(source: string): string[] {
 }
 
 const integerApp = `
-import { createAuth, memoryStore } from '@gatehouse/core';
-import { requireAuth } from '@gatehouse/express';
+import { createAuth, memoryStore } from '@gatehouse-auth/core';
+import { requireAuth } from '@gatehouse-auth/express';
 import express from 'express';
 
 const auth = createAuth({ store: memoryStore(), secret: 'x'.repeat(32), userIds: 'integer' });
@@ -44,7 +44,7 @@ app.get('/orders', requireAuth(auth), (req, res) => {
 
 describe('AppTypes: the user id type of req.auth', () => {
   it("is a number once the app declares it, and requireAuth takes the app's integer-id auth", () => {
-    expect(typeErrors(`${integerApp}\ndeclare module '@gatehouse/core' {\n  interface AppTypes {\n    userId: number;\n  }\n}\n`)).toEqual([]);
+    expect(typeErrors(`${integerApp}\ndeclare module '@gatehouse-auth/core' {\n  interface AppTypes {\n    userId: number;\n  }\n}\n`)).toEqual([]);
   }, 60_000);
 
   it('is a string without a declaration: an integer-id auth is refused at requireAuth, not mistyped', () => {

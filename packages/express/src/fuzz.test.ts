@@ -1,6 +1,6 @@
 // The fuzz suite over Express 5 and 4, with and without express.json() in front of the routes.
-import { argon2Hasher, createAuth, memoryStore, type Auth } from '@gatehouse/core';
-import { runHttpFuzz } from '@gatehouse/core/http/testing';
+import { argon2Hasher, createAuth, memoryStore, type Auth } from '@gatehouse-auth/core';
+import { runHttpFuzz } from '@gatehouse-auth/core/http/testing';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { expressMount, express4 } from './test-support/mounts.js';
@@ -10,7 +10,7 @@ runHttpFuzz({ name: 'express 5 after express.json()', mount: expressMount(expres
 runHttpFuzz({ name: 'express 4', mount: expressMount(express4, { bodyParser: false }), runs: 75 });
 runHttpFuzz({ name: 'express 4 after express.json()', mount: expressMount(express4, { bodyParser: true }), runs: 75 });
 
-describe('@gatehouse/express behind express.json()', () => {
+describe('@gatehouse-auth/express behind express.json()', () => {
   // express.json() inflates gzip, deflate and br bodies; a body that is not what its
   // Content-Encoding says fails with a zlib error (status 400, `code` Z_DATA_ERROR or a brotli
   // code, no body-parser `type`), which the router's error handler passes on to Express: the

@@ -1,4 +1,4 @@
-import { runHttpContract } from '@gatehouse/core/http/testing';
+import { runHttpContract } from '@gatehouse-auth/core/http/testing';
 import express from 'express';
 import { expressMount, express4 } from './test-support/mounts.js';
 

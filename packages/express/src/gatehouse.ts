@@ -1,5 +1,5 @@
-import type { AppUserId, Auth, Identity, UserId } from '@gatehouse/core';
-import { assertAuthArgument, createHttpHandler, drainBody, httpAuthenticator, readBody, type Authenticator, type FrameworkCall, type BodyProblem, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
+import type { AppUserId, Auth, Identity, UserId } from '@gatehouse-auth/core';
+import { assertAuthArgument, createHttpHandler, drainBody, httpAuthenticator, readBody, type Authenticator, type FrameworkCall, type BodyProblem, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse-auth/core/http';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 
 declare global {
@@ -78,7 +78,7 @@ async function requestBody(req: Request, limit: number): Promise<{ body: HttpReq
 
 /**
  * Before answering a request whose body is still arriving (over the limit, or refused before it
- * was read): reads the rest first (see drainBody in @gatehouse/core/http), or says `Connection: close` when it stops
+ * was read): reads the rest first (see drainBody in @gatehouse-auth/core/http), or says `Connection: close` when it stops
  * short. `rest` is the reader already started on the body, if any.
  */
 async function settleBody(req: Request, res: Response, rest?: AsyncIterator<unknown>): Promise<void> {
@@ -94,8 +94,8 @@ async function settleBody(req: Request, res: Response, rest?: AsyncIterator<unkn
  * @example
  * ```ts
  * import express from 'express';
- * import { createAuth, memoryStore } from '@gatehouse/core';
- * import { gatehouse, requireAuth } from '@gatehouse/express';
+ * import { createAuth, memoryStore } from '@gatehouse-auth/core';
+ * import { gatehouse, requireAuth } from '@gatehouse-auth/express';
  *
  * const auth = createAuth({ store: memoryStore(), secret: process.env.GATEHOUSE_SECRET ?? 'a-secret-of-at-least-32-bytes-long!!', appUrl: 'https://app.example.com' });
  * const app = express();
@@ -143,7 +143,7 @@ export function gatehouse<P>(auth: Auth<P, UserId>, options?: GatehouseExpressOp
  * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
  * @example
  * ```ts
- * import { requireAuth } from '@gatehouse/express';
+ * import { requireAuth } from '@gatehouse-auth/express';
  * app.get('/me/orders', requireAuth(auth), (req, res) => {
  *   res.json({ userId: req.auth?.userId });
  * });
@@ -168,7 +168,7 @@ export function requireAuth<P>(auth: Auth<P, AppUserId>, options?: GatehouseExpr
  * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
  * @example
  * ```ts
- * import { optionalAuth } from '@gatehouse/express';
+ * import { optionalAuth } from '@gatehouse-auth/express';
  * app.get('/products', optionalAuth(auth), (req, res) => {
  *   res.json({ signedIn: req.auth !== undefined });
  * });

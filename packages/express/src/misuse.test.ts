@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { runAuthArgumentChecks } from '@gatehouse/core/http/testing';
+import { runAuthArgumentChecks } from '@gatehouse-auth/core/http/testing';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { describe, expect, it } from 'vitest';
 import { gatehouse, optionalAuth, requireAuth } from './index.js';
@@ -38,7 +38,7 @@ async function firstRequest(createApp: typeof express, mount: (app: express.Expr
   }
 }
 
-describe('misuse of @gatehouse/express says what to write', () => {
+describe('misuse of @gatehouse-auth/express says what to write', () => {
   describe.each([
     ['express 5', express],
     ['express 4', express4],

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { runOptionalAuth, runRequireAuthSharing } from '@gatehouse/core/http/testing';
+import { runOptionalAuth, runRequireAuthSharing } from '@gatehouse-auth/core/http/testing';
 import express from 'express';
 import { optionalAuth, requireAuth } from './index.js';
 

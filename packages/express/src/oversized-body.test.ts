@@ -2,7 +2,7 @@
 // express.json() in front of the routes, and on Express 4, over a real socket.
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { runOversizedUploads } from '@gatehouse/core/http/testing';
+import { runOversizedUploads } from '@gatehouse-auth/core/http/testing';
 import express from 'express';
 import { gatehouse, requireAuth } from './index.js';
 import { express4 } from './test-support/mounts.js';

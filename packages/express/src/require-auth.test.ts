@@ -1,5 +1,5 @@
-import { argon2Hasher, createAuth, memoryStore, type Auth } from '@gatehouse/core';
-import { runRequireAuthSharing } from '@gatehouse/core/http/testing';
+import { argon2Hasher, createAuth, memoryStore, type Auth } from '@gatehouse-auth/core';
+import { runRequireAuthSharing } from '@gatehouse-auth/core/http/testing';
 import type { NextFunction, Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
 import { requireAuth } from './index.js';

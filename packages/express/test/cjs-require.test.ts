@@ -1,5 +1,5 @@
 // Build-output test: a CommonJS Express app require()s the built packages, as a user's app
-// would, so it needs `pnpm --filter @gatehouse/core --filter @gatehouse/express build` first
+// would, so it needs `pnpm --filter @gatehouse-auth/core --filter @gatehouse-auth/express build` first
 // (`pnpm test` builds everything before testing).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,11 +11,11 @@ import { describe, expect, it } from 'vitest';
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const builtEntries = [join(packageDir, 'dist', 'index.js'), join(packageDir, '..', 'core', 'dist', 'http', 'index.js')];
 
-describe('@gatehouse/express built output', () => {
+describe('@gatehouse-auth/express built output', () => {
   it('serves a login in a CommonJS Express app', async () => {
     // Checked in the test rather than in a hook, so a missing build fails instead of skipping.
     for (const entry of builtEntries) {
-      if (!existsSync(entry)) throw new Error(`${entry} is missing: run pnpm --filter @gatehouse/core --filter @gatehouse/express build first`);
+      if (!existsSync(entry)) throw new Error(`${entry} is missing: run pnpm --filter @gatehouse-auth/core --filter @gatehouse-auth/express build first`);
     }
     let stdout: string;
     try {

@@ -1,4 +1,4 @@
-import { runHttpAttacks } from '@gatehouse/core/http/testing';
+import { runHttpAttacks } from '@gatehouse-auth/core/http/testing';
 import { injectMount } from './test-support/mounts.js';
 
 runHttpAttacks({ name: 'fastify', mount: injectMount });

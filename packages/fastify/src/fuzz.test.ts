@@ -1,6 +1,6 @@
 // The fuzz suite over the Fastify plugin, in process with inject().
-import { argon2Hasher, createAuth, memoryStore } from '@gatehouse/core';
-import { runHttpFuzz } from '@gatehouse/core/http/testing';
+import { argon2Hasher, createAuth, memoryStore } from '@gatehouse-auth/core';
+import { runHttpFuzz } from '@gatehouse-auth/core/http/testing';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { gatehouse } from './index.js';
@@ -9,7 +9,7 @@ import { injectMount } from './test-support/mounts.js';
 // Malformed percent-encodings are left out here: Fastify's router answers them itself (see below).
 runHttpFuzz({ name: 'fastify', mount: injectMount, runs: 200, malformedPercentEncoding: false });
 
-describe('@gatehouse/fastify: inputs the fuzz suite leaves out', () => {
+describe('@gatehouse-auth/fastify: inputs the fuzz suite leaves out', () => {
   // Fastify's router refuses a malformed percent-encoding (`%zz`) before any route, hook or
   // error handler of the plugin runs, and answers in its own format
   // (`{ error, code: 'FST_ERR_BAD_URL', message, statusCode }`). Only the app can change that, with

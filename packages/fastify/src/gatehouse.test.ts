@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
-import { argon2Hasher, createAuth, memoryStore, type Auth } from '@gatehouse/core';
-import { runHttpContract } from '@gatehouse/core/http/testing';
+import { argon2Hasher, createAuth, memoryStore, type Auth } from '@gatehouse-auth/core';
+import { runHttpContract } from '@gatehouse-auth/core/http/testing';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { gatehouse, requireAuth } from './index.js';
@@ -8,7 +8,7 @@ import { injectMount } from './test-support/mounts.js';
 
 runHttpContract({ name: 'fastify', mount: injectMount });
 
-describe('@gatehouse/fastify', () => {
+describe('@gatehouse-auth/fastify', () => {
   function testAuth(): Auth {
     return createAuth({ store: memoryStore(), secret: 'test-secret-'.padEnd(32, 'x'), appUrl: 'https://app.example.com', hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }) }) as Auth;
   }

@@ -1,5 +1,5 @@
-import type { AppUserId, Auth, Identity, UserId } from '@gatehouse/core';
-import { NEEDS_AUTH, assertAuthArgument, createHttpHandler, describeValue, isGatehouseAuth, drainBody, httpAuthenticator, type Authenticator, type FrameworkCall, type BodyProblem, type HttpHandler, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse/core/http';
+import type { AppUserId, Auth, Identity, UserId } from '@gatehouse-auth/core';
+import { NEEDS_AUTH, assertAuthArgument, createHttpHandler, describeValue, isGatehouseAuth, drainBody, httpAuthenticator, type Authenticator, type FrameworkCall, type BodyProblem, type HttpHandler, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse-auth/core/http';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler, RouteOptions } from 'fastify';
 
 declare module 'fastify' {
@@ -70,7 +70,7 @@ function refuseUncalledGuards(route: RouteOptions): void {
 /** @throws TypeError always: `app.authenticate` is no Gatehouse guard. */
 function noAuthenticateDecorator(): never {
   throw new TypeError(
-    '@gatehouse/fastify adds no app.authenticate: it would be undefined on routes declared before the plugin finished loading, leaving them open. Write { preHandler: requireAuth(auth) }, with requireAuth from @gatehouse/fastify.',
+    '@gatehouse-auth/fastify adds no app.authenticate: it would be undefined on routes declared before the plugin finished loading, leaving them open. Write { preHandler: requireAuth(auth) }, with requireAuth from @gatehouse-auth/fastify.',
   );
 }
 
@@ -80,7 +80,7 @@ function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
 
 /**
  * Before answering a request whose body is still arriving (over the limit, or refused before it
- * was read): reads the rest first (see drainBody in @gatehouse/core/http). True when the whole body has been read,
+ * was read): reads the rest first (see drainBody in @gatehouse-auth/core/http). True when the whole body has been read,
  * so the connection can be reused.
  */
 async function settleBody(request: FastifyRequest): Promise<boolean> {
@@ -159,8 +159,8 @@ function routesPlugin(http: HttpHandler): FastifyPluginAsync {
  * @example
  * ```ts
  * import Fastify from 'fastify';
- * import { createAuth, memoryStore } from '@gatehouse/core';
- * import { gatehouse, requireAuth } from '@gatehouse/fastify';
+ * import { createAuth, memoryStore } from '@gatehouse-auth/core';
+ * import { gatehouse, requireAuth } from '@gatehouse-auth/fastify';
  *
  * const auth = createAuth({ store: memoryStore(), secret: process.env.GATEHOUSE_SECRET ?? 'a-secret-of-at-least-32-bytes-long!!', appUrl: 'https://app.example.com' });
  * const app = Fastify();
@@ -187,7 +187,7 @@ export const gatehouse: FastifyPluginAsync<GatehouseFastifyOptions> = Object.ass
   },
   // Like fastify-plugin: the request decorator and the onRoute check reach the app, while the
   // routes keep their own encapsulated scope (error handler, JSON parser, not-found handler).
-  { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: '@gatehouse/fastify' },
+  { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: '@gatehouse-auth/fastify' },
 );
 
 /**
@@ -199,7 +199,7 @@ export const gatehouse: FastifyPluginAsync<GatehouseFastifyOptions> = Object.ass
  * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
  * @example
  * ```ts
- * import { requireAuth } from '@gatehouse/fastify';
+ * import { requireAuth } from '@gatehouse-auth/fastify';
  * app.get('/orders', { preHandler: requireAuth(auth) }, async (request) => ({ userId: request.auth?.userId }));
  * ```
  */
@@ -222,7 +222,7 @@ export function requireAuth<P>(auth: Auth<P, AppUserId>, options?: HttpOptions):
  * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
  * @example
  * ```ts
- * import { optionalAuth } from '@gatehouse/fastify';
+ * import { optionalAuth } from '@gatehouse-auth/fastify';
  * app.get('/products', { preHandler: optionalAuth(auth) }, async (request) => ({ signedIn: request.auth !== null }));
  * ```
  */

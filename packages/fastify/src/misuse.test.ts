@@ -1,5 +1,5 @@
-import { argon2Hasher, createAuth, memoryStore, type Auth } from '@gatehouse/core';
-import { notAuthArguments, runAuthArgumentChecks } from '@gatehouse/core/http/testing';
+import { argon2Hasher, createAuth, memoryStore, type Auth } from '@gatehouse-auth/core';
+import { notAuthArguments, runAuthArgumentChecks } from '@gatehouse-auth/core/http/testing';
 import Fastify, { type FastifyInstance, type preHandlerAsyncHookHandler } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { gatehouse, optionalAuth, requireAuth } from './index.js';
@@ -54,7 +54,7 @@ runAuthArgumentChecks({
   },
 });
 
-describe('misuse of @gatehouse/fastify says what to write', () => {
+describe('misuse of @gatehouse-auth/fastify says what to write', () => {
   const auth = testAuth();
 
   it.each(notAuthArguments(auth))('the plugin registered with %s as auth fails to load, naming the fix', async (_label, value) => {

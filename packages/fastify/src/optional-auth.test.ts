@@ -1,5 +1,5 @@
-import { argon2Hasher, createAuth, memoryStore } from '@gatehouse/core';
-import { runOptionalAuth, runRequireAuthSharing } from '@gatehouse/core/http/testing';
+import { argon2Hasher, createAuth, memoryStore } from '@gatehouse-auth/core';
+import { runOptionalAuth, runRequireAuthSharing } from '@gatehouse-auth/core/http/testing';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { gatehouse, optionalAuth, requireAuth } from './index.js';

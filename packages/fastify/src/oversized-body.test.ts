@@ -2,7 +2,7 @@
 // Fastify's own body limit on the plugin's routes, and requireAuth as an onRequest hook (before
 // Fastify reads the body).
 import type { AddressInfo } from 'node:net';
-import { runOversizedUploads } from '@gatehouse/core/http/testing';
+import { runOversizedUploads } from '@gatehouse-auth/core/http/testing';
 import Fastify from 'fastify';
 import { gatehouse, requireAuth } from './index.js';
 

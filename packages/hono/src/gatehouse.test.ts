@@ -1,5 +1,5 @@
-import { argon2Hasher, createAuth, memoryStore } from '@gatehouse/core';
-import { runHttpContract } from '@gatehouse/core/http/testing';
+import { argon2Hasher, createAuth, memoryStore } from '@gatehouse-auth/core';
+import { runHttpContract } from '@gatehouse-auth/core/http/testing';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { gatehouse } from './index.js';
@@ -8,7 +8,7 @@ import { nodeBindings, nodeServerMount, requestMount } from './test-support/moun
 runHttpContract({ name: 'hono (app.request)', mount: requestMount });
 runHttpContract({ name: 'hono on @hono/node-server', mount: nodeServerMount });
 
-describe('@gatehouse/hono', () => {
+describe('@gatehouse-auth/hono', () => {
   it('works below a mount path with parameters', async () => {
     const auth = createAuth({ store: memoryStore(), secret: 'test-secret-'.padEnd(32, 'x'), hasher: argon2Hasher({ memoryCost: 1024, timeCost: 1 }), emailVerification: { requiredForLogin: false } });
     const root = new Hono();

@@ -1,5 +1,5 @@
-import type { AppUserId, Auth, Identity, UserId } from '@gatehouse/core';
-import { assertAuthArgument, createHttpHandler, drainBody, httpAuthenticator, readBody, toFetchResponse, type Authenticator, type FrameworkCall, type HttpOptions, type HttpRequestBody } from '@gatehouse/core/http';
+import type { AppUserId, Auth, Identity, UserId } from '@gatehouse-auth/core';
+import { assertAuthArgument, createHttpHandler, drainBody, httpAuthenticator, readBody, toFetchResponse, type Authenticator, type FrameworkCall, type HttpOptions, type HttpRequestBody } from '@gatehouse-auth/core/http';
 import { Hono, type Context, type MiddlewareHandler, type Next } from 'hono';
 
 /**
@@ -58,7 +58,7 @@ function bodyChunks(body: ReadableStream<Uint8Array>): AsyncIterator<Uint8Array>
 
 /**
  * The body, up to `limit`. Over it, the rest is read and thrown away before the 413 goes out (see
- * drainBody in @gatehouse/core/http): @hono/node-server gives a body still arriving after the answer half a second,
+ * drainBody in @gatehouse-auth/core/http): @hono/node-server gives a body still arriving after the answer half a second,
  * then closes the connection under the client. (Past drainBody's bounds, that is what happens.)
  */
 async function requestBody(c: Context, limit: number): Promise<HttpRequestBody | undefined> {
@@ -71,7 +71,7 @@ async function requestBody(c: Context, limit: number): Promise<HttpRequestBody |
   return body;
 }
 
-/** Before refusing a request: reads the rest of a body the app has not read (see drainBody in @gatehouse/core/http). */
+/** Before refusing a request: reads the rest of a body the app has not read (see drainBody in @gatehouse-auth/core/http). */
 async function settleBody(c: Context): Promise<void> {
   const stream = c.req.method === 'GET' || c.req.method === 'HEAD' ? null : c.req.raw.body;
   if (stream !== null && !stream.locked && !c.req.raw.bodyUsed) await drainBody(bodyChunks(stream));
@@ -97,8 +97,8 @@ function pathBelowMount(c: Context): { path: string; basePath: string } {
  * @example
  * ```ts
  * import { Hono } from 'hono';
- * import { createAuth, memoryStore } from '@gatehouse/core';
- * import { gatehouse, requireAuth, type GatehouseEnv } from '@gatehouse/hono';
+ * import { createAuth, memoryStore } from '@gatehouse-auth/core';
+ * import { gatehouse, requireAuth, type GatehouseEnv } from '@gatehouse-auth/hono';
  *
  * const auth = createAuth({ store: memoryStore(), secret: process.env.GATEHOUSE_SECRET ?? 'a-secret-of-at-least-32-bytes-long!!', appUrl: 'https://app.example.com' });
  * const app = new Hono<GatehouseEnv>();
@@ -138,7 +138,7 @@ Object.defineProperty(gatehouse, 'routes', {
  * @example
  * ```ts
  * import { Hono } from 'hono';
- * import { requireAuth, type GatehouseEnv } from '@gatehouse/hono';
+ * import { requireAuth, type GatehouseEnv } from '@gatehouse-auth/hono';
  *
  * const app = new Hono<GatehouseEnv>();
  * app.get('/orders', requireAuth(auth), (c) => c.json({ userId: c.var.auth.userId }));
@@ -164,7 +164,7 @@ export function requireAuth<P, Id extends UserId>(auth: Auth<P, Id>, options?: H
  * @example
  * ```ts
  * import { Hono } from 'hono';
- * import { optionalAuth } from '@gatehouse/hono';
+ * import { optionalAuth } from '@gatehouse-auth/hono';
  *
  * const app = new Hono();
  * app.get('/products', optionalAuth(auth), (c) => c.json({ signedIn: c.var.auth !== null }));

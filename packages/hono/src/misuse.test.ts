@@ -1,4 +1,4 @@
-import { runAuthArgumentChecks } from '@gatehouse/core/http/testing';
+import { runAuthArgumentChecks } from '@gatehouse-auth/core/http/testing';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { gatehouse, optionalAuth, requireAuth } from './index.js';
@@ -23,7 +23,7 @@ async function firstRequest(app: Hono, path: string): Promise<{ status: number; 
   return { status: response.status, error };
 }
 
-describe('misuse of @gatehouse/hono says what to write', () => {
+describe('misuse of @gatehouse-auth/hono says what to write', () => {
   for (const [factory, guard] of [
     ['requireAuth', requireAuth],
     ['optionalAuth', optionalAuth],

@@ -1,5 +1,5 @@
-import type { Identity } from '@gatehouse/core';
-import { runOptionalAuth, runRequireAuthSharing } from '@gatehouse/core/http/testing';
+import type { Identity } from '@gatehouse-auth/core';
+import { runOptionalAuth, runRequireAuthSharing } from '@gatehouse-auth/core/http/testing';
 import { Hono } from 'hono';
 import { expectTypeOf } from 'vitest';
 import { optionalAuth, requireAuth } from './index.js';

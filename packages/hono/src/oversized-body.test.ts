@@ -1,7 +1,7 @@
 // Answers to bodies still arriving (413, requireAuth's 401) on @hono/node-server, over a real socket.
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { runOversizedUploads } from '@gatehouse/core/http/testing';
+import { runOversizedUploads } from '@gatehouse-auth/core/http/testing';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { gatehouse, requireAuth, type GatehouseEnv } from './index.js';

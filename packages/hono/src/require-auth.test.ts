@@ -1,4 +1,4 @@
-import { runRequireAuthSharing } from '@gatehouse/core/http/testing';
+import { runRequireAuthSharing } from '@gatehouse-auth/core/http/testing';
 import { Hono } from 'hono';
 import { requireAuth, type GatehouseEnv } from './index.js';
 

@@ -1,8 +1,8 @@
 // `userIds: 'integer'` end to end over SQL: createAuth over kyselyStore(db, { userIds: 'integer' })
 // on SQLite, PostgreSQL (bigint read back as text) and MariaDB (the insert id), through the flows
 // and the HTTP answers. The store's own contracts are the conformance kit's (kysely-suite.ts).
-import { argon2Hasher, createAuth, fakeClock, memoryMailer } from '@gatehouse/core';
-import { createFetchHandler } from '@gatehouse/core/http';
+import { argon2Hasher, createAuth, fakeClock, memoryMailer } from '@gatehouse-auth/core';
+import { createFetchHandler } from '@gatehouse-auth/core/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kyselyStore, migrateToLatest } from './index.js';
 import { createTestDatabase, type TestDatabase } from './test-support/databases.js';

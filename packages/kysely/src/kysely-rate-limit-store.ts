@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RateLimitState, RateLimitStore } from '@gatehouse/core';
+import type { RateLimitState, RateLimitStore } from '@gatehouse-auth/core';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { detectDialect } from './lib/dialect.js';
 import { toMillis } from './lib/rows.js';
@@ -41,7 +41,7 @@ function state(row: { count: number | string; reset_at: number | string | bigint
  * ```ts
  * import Database from 'better-sqlite3';
  * import { Kysely, SqliteDialect } from 'kysely';
- * import { kyselyRateLimitStore, migrateToLatest } from '@gatehouse/kysely';
+ * import { kyselyRateLimitStore, migrateToLatest } from '@gatehouse-auth/kysely';
  *
  * const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
  * await migrateToLatest(db);

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AuthError, uniqueValueTakenError } from '@gatehouse/core';
+import { AuthError, uniqueValueTakenError } from '@gatehouse-auth/core';
 import type {
   CheckOneTimeCodeInput,
   CreateUserOptions,
@@ -22,7 +22,7 @@ import type {
   UserIdKind,
   UserPatch,
   UserRecord,
-} from '@gatehouse/core';
+} from '@gatehouse-auth/core';
 import type { Kysely, Transaction, Updateable, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import { detectDialect } from './lib/dialect.js';
 import { isEmailTaken, isUniqueValueTaken } from './lib/driver-errors.js';
@@ -161,8 +161,8 @@ function sameHash(a: string, b: string): boolean {
  *
  * @example
  * ```ts
- * import { createAuth } from '@gatehouse/core';
- * import { kyselyRateLimitStore, kyselyStore, migrateToLatest } from '@gatehouse/kysely';
+ * import { createAuth } from '@gatehouse-auth/core';
+ * import { kyselyRateLimitStore, kyselyStore, migrateToLatest } from '@gatehouse-auth/kysely';
  * import { Kysely, PostgresDialect } from 'kysely';
  * import pg from 'pg';
  *

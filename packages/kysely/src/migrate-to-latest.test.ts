@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DummyDriver, Kysely, Migrator, MssqlAdapter, MssqlIntrospector, MssqlQueryCompiler } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAuth } from '@gatehouse/core';
+import { createAuth } from '@gatehouse-auth/core';
 import { kyselyStore, migrateToLatest } from './index.js';
 import { kyselyMigrations } from './lib/schema-migrations.js';
 import { schemaNames } from './lib/tables.js';

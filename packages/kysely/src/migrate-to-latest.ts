@@ -1,5 +1,5 @@
 import { setTimeout } from 'node:timers/promises';
-import type { UserIdKind } from '@gatehouse/core';
+import type { UserIdKind } from '@gatehouse-auth/core';
 import { Migrator } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 import { detectDialect } from './lib/dialect.js';
@@ -47,7 +47,7 @@ export interface MigrateToLatestResult {
  * ```ts
  * import Database from 'better-sqlite3';
  * import { Kysely, SqliteDialect } from 'kysely';
- * import { migrateToLatest } from '@gatehouse/kysely';
+ * import { migrateToLatest } from '@gatehouse-auth/kysely';
  *
  * const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database('app.db') }) });
  * const { applied } = await migrateToLatest(db);

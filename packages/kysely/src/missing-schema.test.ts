@@ -1,6 +1,6 @@
 // A store over a database that was never migrated: every route answers 503, so the log must say
 // what to run. Checked on the three databases, with their own wording of "no such table".
-import { createAuth } from '@gatehouse/core';
+import { createAuth } from '@gatehouse-auth/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kyselyStore } from './index.js';
 import { createTestDatabase, type TestDatabase } from './test-support/databases.js';

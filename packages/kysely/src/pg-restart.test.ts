@@ -6,9 +6,9 @@
 // test files use the same server at the same time.
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { argon2Hasher, createAuth, fakeClock, memoryMailer } from '@gatehouse/core';
-import type { Auth, AuthConfig, Logger } from '@gatehouse/core';
-import { createFetchHandler } from '@gatehouse/core/http';
+import { argon2Hasher, createAuth, fakeClock, memoryMailer } from '@gatehouse-auth/core';
+import type { Auth, AuthConfig, Logger } from '@gatehouse-auth/core';
+import { createFetchHandler } from '@gatehouse-auth/core/http';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -3,8 +3,8 @@
 // file). Each race ends in exactly one winner and never in a 500-like error or a surviving session.
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { argon2Hasher, AuthError, createAuth, fakeClock, memoryMailer, memoryStore } from '@gatehouse/core';
-import type { Auth, AuthConfig, AuthEvent, FakeClock, Logger, MemoryMailer, PasswordHasher, Store } from '@gatehouse/core';
+import { argon2Hasher, AuthError, createAuth, fakeClock, memoryMailer, memoryStore } from '@gatehouse-auth/core';
+import type { Auth, AuthConfig, AuthEvent, FakeClock, Logger, MemoryMailer, PasswordHasher, Store } from '@gatehouse-auth/core';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kyselyStore, migrateToLatest } from './index.js';

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createAuth, memoryStore } from '@gatehouse/core';
+import { createAuth, memoryStore } from '@gatehouse-auth/core';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';

@@ -1,4 +1,4 @@
-import type { MailMessage, Mailer } from '@gatehouse/core';
+import type { MailMessage, Mailer } from '@gatehouse-auth/core';
 
 /** One message as {@link SmtpMailer} hands it to the transport (nodemailer's `sendMail` options). */
 export interface TransportMessage {
@@ -50,8 +50,8 @@ export interface SmtpMailer extends Mailer {
  * hold a password).
  * @example
  * ```ts
- * import { createAuth, memoryStore } from '@gatehouse/core';
- * import { smtpMailer } from '@gatehouse/nodemailer';
+ * import { createAuth, memoryStore } from '@gatehouse-auth/core';
+ * import { smtpMailer } from '@gatehouse-auth/nodemailer';
  *
  * const auth = createAuth({
  *   store: memoryStore(),

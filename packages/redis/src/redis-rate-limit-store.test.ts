@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { fakeClock } from '@gatehouse/core';
-import { runRateLimitStoreConformance } from '@gatehouse/core/testing';
+import { fakeClock } from '@gatehouse-auth/core';
+import { runRateLimitStoreConformance } from '@gatehouse-auth/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisRateLimitStore } from './index.js';

@@ -1,4 +1,4 @@
-import type { RateLimitState, RateLimitStore } from '@gatehouse/core';
+import type { RateLimitState, RateLimitStore } from '@gatehouse-auth/core';
 import type { Cluster, Redis } from 'ioredis';
 import { HIT_SCRIPT, HIT_SCRIPT_SHA } from './lib/hit-script.js';
 
@@ -63,8 +63,8 @@ function isNoScript(error: unknown): boolean {
  *
  * @example
  * ```ts
- * import { createAuth, memoryStore } from '@gatehouse/core';
- * import { redisRateLimitStore } from '@gatehouse/redis';
+ * import { createAuth, memoryStore } from '@gatehouse-auth/core';
+ * import { redisRateLimitStore } from '@gatehouse-auth/redis';
  * import { Redis } from 'ioredis';
  *
  * const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');

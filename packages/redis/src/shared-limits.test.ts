@@ -1,7 +1,7 @@
 // End to end: two Gatehouse instances (two `createAuth`, two Redis connections, as two
 // processes behind a load balancer would have) on one store and one Redis.
-import { argon2Hasher, createAuth, fakeClock, memoryStore } from '@gatehouse/core';
-import type { Auth, AuthConfig, FakeClock, Store } from '@gatehouse/core';
+import { argon2Hasher, createAuth, fakeClock, memoryStore } from '@gatehouse-auth/core';
+import type { Auth, AuthConfig, FakeClock, Store } from '@gatehouse-auth/core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisRateLimitStore } from './index.js';

@@ -4,8 +4,8 @@
 // the login rate limit.
 //
 // A build-output test: the instances import the built packages, as a deployed app does, so it
-// needs `pnpm --filter @gatehouse/core --filter @gatehouse/hono --filter @gatehouse/kysely
-// --filter @gatehouse/redis build` first (`pnpm test` builds everything before testing).
+// needs `pnpm --filter @gatehouse-auth/core --filter @gatehouse-auth/hono --filter @gatehouse-auth/kysely
+// --filter @gatehouse-auth/redis build` first (`pnpm test` builds everything before testing).
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -86,7 +86,7 @@ async function stop(child: ChildProcess): Promise<void> {
 
 beforeAll(async () => {
   for (const entry of builtEntries) {
-    if (!existsSync(entry)) throw new Error(`${entry} is missing: run pnpm --filter @gatehouse/core --filter @gatehouse/hono --filter @gatehouse/kysely --filter @gatehouse/redis build first`);
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: run pnpm --filter @gatehouse-auth/core --filter @gatehouse-auth/hono --filter @gatehouse-auth/kysely --filter @gatehouse-auth/redis build first`);
   }
   database = await createTestDatabase('postgres');
   // Once, before either instance starts, as a deploy step would.

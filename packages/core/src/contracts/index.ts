@@ -1,4 +1,4 @@
-// `@gatehouse/core/contracts`: one preset per reference contract our users replace, each a
+// `@gatehouse-auth/core/contracts`: one preset per reference contract our users replace, each a
 // plain options object that serves the document by configuration alone. See docs/migrating.md
 // for what each preset decides where its document is silent.
 import { contract000 } from './contract-000.js';

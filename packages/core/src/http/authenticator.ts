@@ -83,7 +83,7 @@ const DEFAULT_OPTIONS = {};
  * @throws TypeError when an option is invalid.
  * @example
  * ```ts
- * import { httpAuthenticator } from '@gatehouse/core/http';
+ * import { httpAuthenticator } from '@gatehouse-auth/core/http';
  * // const guard = httpAuthenticator(auth);
  * // const result = await guard.authenticate({ headers: request.headers });
  * // if (!result.ok) return send(result.response); else use(result.identity);

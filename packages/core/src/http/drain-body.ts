@@ -25,7 +25,7 @@ function byteLength(chunk: unknown): number {
  * with `Connection: close` then: the connection cannot be reused).
  * @example
  * ```ts
- * import { drainBody } from '@gatehouse/core/http';
+ * import { drainBody } from '@gatehouse-auth/core/http';
  * // in a Node request listener, before writing a 413:
  * // const reusable = await drainBody(req[Symbol.asyncIterator]());
  * ```

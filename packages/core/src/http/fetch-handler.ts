@@ -34,8 +34,8 @@ export function toFetchResponse(response: HttpResponse): Response {
  * @example
  * ```ts
  * import { createServer } from 'node:http';
- * import { createAuth, memoryStore } from '@gatehouse/core';
- * import { createFetchHandler } from '@gatehouse/core/http';
+ * import { createAuth, memoryStore } from '@gatehouse-auth/core';
+ * import { createFetchHandler } from '@gatehouse-auth/core/http';
  *
  * const auth = createAuth({ store: memoryStore(), secret: 'a-secret-of-at-least-32-bytes-long!!', appUrl: 'https://app.example.com' });
  * const fetchHandler = createFetchHandler(auth, { basePath: '/auth' });

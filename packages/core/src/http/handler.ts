@@ -37,8 +37,8 @@ const BODY_METHODS = new Set(['POST', 'PATCH', 'PUT']);
  * @throws TypeError when an option is invalid, with a message that says how to fix it.
  * @example
  * ```ts
- * import { createAuth, memoryStore } from '@gatehouse/core';
- * import { createHttpHandler } from '@gatehouse/core/http';
+ * import { createAuth, memoryStore } from '@gatehouse-auth/core';
+ * import { createHttpHandler } from '@gatehouse-auth/core/http';
  *
  * const auth = createAuth({ store: memoryStore(), secret: 'a-secret-of-at-least-32-bytes-long!!', appUrl: 'https://app.example.com' });
  * const http = createHttpHandler(auth, { casing: 'snake', paths: { getProfile: '/me' } });

@@ -1,6 +1,6 @@
-// @gatehouse/core/http: the framework-free HTTP contract that every adapter maps. For adapter
+// @gatehouse-auth/core/http: the framework-free HTTP contract that every adapter maps. For adapter
 // authors and for apps on a Fetch API runtime; Express, Fastify and Hono apps use
-// @gatehouse/express, @gatehouse/fastify or @gatehouse/hono instead.
+// @gatehouse-auth/express, @gatehouse-auth/fastify or @gatehouse-auth/hono instead.
 export { createHttpHandler } from './handler.js';
 export { httpAuthenticator } from './authenticator.js';
 export type { AuthenticateResult, Authenticator } from './authenticator.js';

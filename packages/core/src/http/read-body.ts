@@ -8,7 +8,7 @@ import type { HttpRequestBody } from './types.js';
  *
  * @example
  * ```ts
- * import { createHttpHandler, readBody } from '@gatehouse/core/http';
+ * import { createHttpHandler, readBody } from '@gatehouse-auth/core/http';
  * // in a Node request listener:
  * // const body = await readBody(req, http.bodyLimit);
  * // const response = await http.handle({ method: req.method, path: req.url, headers: req.headers, body, ip: req.socket.remoteAddress });

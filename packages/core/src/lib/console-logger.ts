@@ -23,7 +23,7 @@ export function storeFailureHint(error: unknown): string | undefined {
   const message = error instanceof Error ? error.message : String(error);
   // SQLite: "no such table: x"; PostgreSQL: 'relation "x" does not exist'; MySQL/MariaDB: "Table 'db.x' doesn't exist".
   if (/no such table|relation "[^"]+" does not exist|Table '[^']+' doesn't exist/i.test(message)) {
-    return "a Gatehouse table is missing: run migrateToLatest(db) from @gatehouse/kysely at start-up, or apply the SQL printed by `npx gatehouse-kysely sql` with your own migration tool";
+    return "a Gatehouse table is missing: run migrateToLatest(db) from @gatehouse-auth/kysely at start-up, or apply the SQL printed by `npx gatehouse-kysely sql` with your own migration tool";
   }
   return undefined;
 }

@@ -16,7 +16,7 @@ const RULE = '-'.repeat(72);
  * @throws TypeError when `write` is given but is not a function.
  * @example
  * ```ts
- * import { consoleMailer, createAuth, memoryStore } from '@gatehouse/core';
+ * import { consoleMailer, createAuth, memoryStore } from '@gatehouse-auth/core';
  *
  * const auth = createAuth({
  *   store: memoryStore(),

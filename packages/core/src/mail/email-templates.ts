@@ -117,7 +117,7 @@ function noticeContent(subject: string, paragraphs: readonly string[]): EmailCon
  *
  * @example
  * ```ts
- * import { createAuth, defaultEmailTemplates, memoryStore, memoryMailer } from '@gatehouse/core';
+ * import { createAuth, defaultEmailTemplates, memoryStore, memoryMailer } from '@gatehouse-auth/core';
  *
  * const auth = createAuth({
  *   store: memoryStore(),

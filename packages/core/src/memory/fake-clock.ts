@@ -14,7 +14,7 @@ export interface FakeClock extends Clock {
  *
  * @example
  * ```ts
- * import { fakeClock } from '@gatehouse/core';
+ * import { fakeClock } from '@gatehouse-auth/core';
  * const clock = fakeClock(Date.UTC(2026, 0, 1));
  * clock.advance(15 * 60 * 1000); // fifteen minutes later
  * ```

@@ -29,7 +29,7 @@ export interface MemoryMailerOptions {
  *
  * @example
  * ```ts
- * import { memoryMailer } from '@gatehouse/core';
+ * import { memoryMailer } from '@gatehouse-auth/core';
  * const mailer = memoryMailer();
  * await mailer.send({ to: 'a@example.com', subject: 'Hi', text: 'Hi', html: '<p>Hi</p>' });
  * mailer.lastTo('a@example.com')?.subject; // 'Hi'

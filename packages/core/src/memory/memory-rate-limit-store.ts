@@ -60,7 +60,7 @@ const WARN_EVERY_MS = 60_000;
  *
  * @example
  * ```ts
- * import { memoryRateLimitStore } from '@gatehouse/core';
+ * import { memoryRateLimitStore } from '@gatehouse-auth/core';
  * const limits = memoryRateLimitStore({ maxKeys: 50_000 });
  * ```
  */

@@ -33,7 +33,7 @@ import type {
  *
  * @example
  * ```ts
- * import { createAuth, memoryStore, memoryMailer } from '@gatehouse/core';
+ * import { createAuth, memoryStore, memoryMailer } from '@gatehouse-auth/core';
  * const auth = createAuth({ store: memoryStore(), mailer: memoryMailer(), secret: 'a'.repeat(32) });
  * ```
  */

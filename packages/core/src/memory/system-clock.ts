@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock.js';
  *
  * @example
  * ```ts
- * import { systemClock } from '@gatehouse/core';
+ * import { systemClock } from '@gatehouse-auth/core';
  * const now = systemClock().now();
  * ```
  */

@@ -83,7 +83,7 @@ type Argon2Module = typeof import('@node-rs/argon2');
  *
  * @example
  * ```ts
- * import { argon2Hasher } from '@gatehouse/core';
+ * import { argon2Hasher } from '@gatehouse-auth/core';
  *
  * const hasher = argon2Hasher({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
  * const stored = await hasher.hash('correct horse battery staple');

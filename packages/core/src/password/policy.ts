@@ -74,7 +74,7 @@ const MIN_CONTEXT_LENGTH = 3;
  *
  * @example
  * ```ts
- * import { checkPassword, DEFAULT_PASSWORD_POLICY } from '@gatehouse/core';
+ * import { checkPassword, DEFAULT_PASSWORD_POLICY } from '@gatehouse-auth/core';
  *
  * const issues = checkPassword('Password123!', DEFAULT_PASSWORD_POLICY, { email: 'ada@example.com' });
  * // [{ field: 'password', code: 'common_password', message: 'This password is too common. Choose one that is harder to guess.' }]

@@ -215,7 +215,7 @@ export interface RevokeUserSessionsOptions extends RevokeOptions {
  *
  * Methods are domain-shaped: each one is what a flow needs, and the ones documented as atomic
  * must be atomic under concurrency (one statement or one transaction); the conformance suite in
- * `@gatehouse/core/testing` checks every contract below. A lookup that finds nothing returns
+ * `@gatehouse-auth/core/testing` checks every contract below. A lookup that finds nothing returns
  * `null`. Infrastructure failures are thrown as they are: Gatehouse turns them into
  * `SERVICE_UNAVAILABLE` and keeps them for logs.
  *

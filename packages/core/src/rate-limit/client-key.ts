@@ -7,7 +7,7 @@ import { isIPv4, isIPv6 } from 'node:net';
  *
  * @example
  * ```ts
- * import { clientKey } from '@gatehouse/core';
+ * import { clientKey } from '@gatehouse-auth/core';
  * clientKey('2001:db8:1:2:aaaa::1'); // '2001:db8:1:2::/64'
  * clientKey('::ffff:203.0.113.9'); // '203.0.113.9'
  * ```

@@ -35,8 +35,8 @@ function uniqueKey(): string {
  *
  * @example
  * ```ts
- * import { memoryRateLimitStore } from '@gatehouse/core';
- * import { runRateLimitStoreConformance } from '@gatehouse/core/testing';
+ * import { memoryRateLimitStore } from '@gatehouse-auth/core';
+ * import { runRateLimitStoreConformance } from '@gatehouse-auth/core/testing';
  *
  * runRateLimitStoreConformance({ name: 'memoryRateLimitStore', createStore: () => memoryRateLimitStore() });
  * ```

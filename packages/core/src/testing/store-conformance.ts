@@ -39,14 +39,14 @@ export interface StoreConformanceOptions {
  * values for a store that sets `enforcesUniqueValues` (skipped otherwise).
  *
  * Call it at the top level of a `*.test.ts` file; it needs `vitest` (an optional peer
- * dependency of `@gatehouse/core`).
+ * dependency of `@gatehouse-auth/core`).
  *
  * @throws TypeError when `name` or `createStore` is missing.
  *
  * @example
  * ```ts
- * import { memoryStore } from '@gatehouse/core';
- * import { runStoreConformance } from '@gatehouse/core/testing';
+ * import { memoryStore } from '@gatehouse-auth/core';
+ * import { runStoreConformance } from '@gatehouse-auth/core/testing';
  *
  * // In a *.test.ts file; for a database, create and migrate it in createStore, drop it in teardown.
  * runStoreConformance({ name: 'memoryStore', createStore: () => memoryStore() });

@@ -39,7 +39,7 @@ export type UserIdOf<U extends UserIdsOption> = [UserIdsOption] extends [U] ? Ap
  *
  * @example
  * ```ts
- * declare module '@gatehouse/core' {
+ * declare module '@gatehouse-auth/core' {
  *   interface AppTypes {
  *     userId: number;
  *   }

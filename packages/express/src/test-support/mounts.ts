@@ -2,9 +2,9 @@
 // (contract, attacks, fuzz) mount Gatehouse in Express, shared by every *.test.ts here.
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import type { Auth } from '@gatehouse/core';
-import type { HttpOptions } from '@gatehouse/core/http';
-import type { ContractMount, MountedApp } from '@gatehouse/core/http/testing';
+import type { Auth } from '@gatehouse-auth/core';
+import type { HttpOptions } from '@gatehouse-auth/core/http';
+import type { ContractMount, MountedApp } from '@gatehouse-auth/core/http/testing';
 import express from 'express';
 import { gatehouse, requireAuth } from '../index.js';
 

@@ -1,8 +1,8 @@
 // Test support, not part of the package (tsup builds only src/index.ts): how the HTTP suites
 // (contract, attacks, fuzz) mount Gatehouse in Fastify, shared by every *.test.ts here.
-import type { Auth } from '@gatehouse/core';
-import type { HttpOptions } from '@gatehouse/core/http';
-import type { MountedApp } from '@gatehouse/core/http/testing';
+import type { Auth } from '@gatehouse-auth/core';
+import type { HttpOptions } from '@gatehouse-auth/core/http';
+import type { MountedApp } from '@gatehouse-auth/core/http/testing';
 import Fastify from 'fastify';
 import { gatehouse, requireAuth } from '../index.js';
 

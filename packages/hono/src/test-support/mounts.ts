@@ -3,9 +3,9 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { Auth } from '@gatehouse/core';
-import type { HttpOptions } from '@gatehouse/core/http';
-import type { MountedApp } from '@gatehouse/core/http/testing';
+import type { Auth } from '@gatehouse-auth/core';
+import type { HttpOptions } from '@gatehouse-auth/core/http';
+import type { MountedApp } from '@gatehouse-auth/core/http/testing';
 import { Hono } from 'hono';
 import { gatehouse, requireAuth, type GatehouseEnv } from '../index.js';
 

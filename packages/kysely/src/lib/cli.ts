@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { schemaSql } from '../schema-sql.js';
 import { SQL_DIALECTS } from './dialect.js';
 import type { SqlDialect } from './dialect.js';
-import type { UserIdKind } from '@gatehouse/core';
+import type { UserIdKind } from '@gatehouse-auth/core';
 
 /** Where the command writes: `process` in the bin, buffers in tests. */
 export interface CliIo {

@@ -8,7 +8,7 @@ import type {
   UserIdKind,
   UserRecord,
   UserStatus,
-} from '@gatehouse/core';
+} from '@gatehouse-auth/core';
 
 // Converts between the store's records and table rows. Timestamps are BIGINT epoch
 // milliseconds; drivers hand BIGINT back as number (better-sqlite3, mysql2) or string (pg).

@@ -1,4 +1,4 @@
-import type { UserIdKind } from '@gatehouse/core';
+import type { UserIdKind } from '@gatehouse-auth/core';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from './dialect.js';

@@ -2,9 +2,9 @@
 // database kind, registered by one call from each `kysely-store.<kind>.test.ts`.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AuthError } from '@gatehouse/core';
-import type { RateLimitStore, Store, UserRecord } from '@gatehouse/core';
-import { runRateLimitStoreConformance, runStoreConformance } from '@gatehouse/core/testing';
+import { AuthError } from '@gatehouse-auth/core';
+import type { RateLimitStore, Store, UserRecord } from '@gatehouse-auth/core';
+import { runRateLimitStoreConformance, runStoreConformance } from '@gatehouse-auth/core/testing';
 import { CamelCasePlugin } from 'kysely';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

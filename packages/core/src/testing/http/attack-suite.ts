@@ -25,7 +25,7 @@ export interface HttpAttackOptions {
  *
  * @example
  * ```ts
- * import { runHttpAttacks } from '@gatehouse/core/http/testing';
+ * import { runHttpAttacks } from '@gatehouse-auth/core/http/testing';
  * runHttpAttacks({ name: 'my-framework', mount: (auth, options) => ({ fetch: myApp(auth, options).fetch }) });
  * ```
  */

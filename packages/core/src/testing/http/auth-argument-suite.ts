@@ -34,7 +34,7 @@ export function notAuthArguments(auth: Auth = createAuth({ store: memoryStore(),
  *
  * @example
  * ```ts
- * import { runAuthArgumentChecks } from '@gatehouse/core/http/testing';
+ * import { runAuthArgumentChecks } from '@gatehouse-auth/core/http/testing';
  * runAuthArgumentChecks({ name: 'my-framework', factories: { requireAuth: (value) => requireAuth(value as never) } });
  * ```
  */

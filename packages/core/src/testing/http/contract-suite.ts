@@ -23,7 +23,7 @@ export interface HttpContractOptions {
  *
  * @example
  * ```ts
- * import { runHttpContract } from '@gatehouse/core/http/testing';
+ * import { runHttpContract } from '@gatehouse-auth/core/http/testing';
  * runHttpContract({ name: 'my-framework', mount: (auth, options) => ({ fetch: myApp(auth, options).fetch }) });
  * ```
  */

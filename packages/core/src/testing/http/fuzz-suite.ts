@@ -45,7 +45,7 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  *
  * @example
  * ```ts
- * import { runHttpFuzz } from '@gatehouse/core/http/testing';
+ * import { runHttpFuzz } from '@gatehouse-auth/core/http/testing';
  * runHttpFuzz({ name: 'my-framework', mount: (auth, options) => ({ fetch: myApp(auth, options).fetch }), runs: 150 });
  * ```
  */

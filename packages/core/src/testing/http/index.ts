@@ -1,4 +1,4 @@
-// @gatehouse/core/http/testing: the HTTP contract, attack, fuzz and oversized-upload suites, the
+// @gatehouse-auth/core/http/testing: the HTTP contract, attack, fuzz and oversized-upload suites, the
 // requireAuth sharing, optionalAuth and auth-argument suites and the reference contracts, for
 // adapter authors. Needs vitest (and fast-check for the fuzz suite). Each suite is one entry file
 // here, with a folder of topic files beside it if it needs one (the reference contracts' entry is

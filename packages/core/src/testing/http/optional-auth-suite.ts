@@ -29,7 +29,7 @@ export interface OptionalAuthOptions {
  *
  * @example
  * ```ts
- * import { runOptionalAuth } from '@gatehouse/core/http/testing';
+ * import { runOptionalAuth } from '@gatehouse-auth/core/http/testing';
  * runOptionalAuth({
  *   name: 'my-framework',
  *   serve(auth, ran) {

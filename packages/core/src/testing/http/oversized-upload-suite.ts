@@ -48,7 +48,7 @@ async function inSequence(count: number, send: () => Promise<UploadOutcome>): Pr
  * ```ts
  * import { once } from 'node:events';
  * import type { AddressInfo } from 'node:net';
- * import { runOversizedUploads } from '@gatehouse/core/http/testing';
+ * import { runOversizedUploads } from '@gatehouse-auth/core/http/testing';
  * runOversizedUploads({
  *   name: 'my-framework',
  *   async listen(auth) {

@@ -30,7 +30,7 @@ export interface CountedAuth {
  *
  * @example
  * ```ts
- * import { countAuthReads } from '@gatehouse/core/http/testing';
+ * import { countAuthReads } from '@gatehouse-auth/core/http/testing';
  * // const { auth: counted, reads } = countAuthReads(auth);
  * // await app.register(myPlugin, { auth: counted }); const before = reads();
  * // requireAuth(counted); expect(reads()).toBe(before);
@@ -53,13 +53,13 @@ function testAuth(): Auth {
 
 /**
  * Checks that an adapter's `requireAuth` prepares its bearer-token check once per auth object
- * (and options object) and shares it, through `httpAuthenticator` from `@gatehouse/core/http`,
+ * (and options object) and shares it, through `httpAuthenticator` from `@gatehouse-auth/core/http`,
  * rather than once per protected route. Call it inside a test file; it declares its own
  * `describe` block.
  *
  * @example
  * ```ts
- * import { runRequireAuthSharing } from '@gatehouse/core/http/testing';
+ * import { runRequireAuthSharing } from '@gatehouse-auth/core/http/testing';
  * runRequireAuthSharing({ name: 'my-framework', guard: (auth, options) => requireAuth(auth, options) });
  * ```
  */

@@ -1,4 +1,4 @@
-// Internal to the suites of @gatehouse/core/http/testing: one Gatehouse over memory ports and
+// Internal to the suites of @gatehouse-auth/core/http/testing: one Gatehouse over memory ports and
 // a fake clock, mounted by an adapter, with a small client for it.
 import { onTestFinished } from 'vitest';
 import type { AuthConfig } from '../../config.js';

@@ -15,14 +15,14 @@ export interface ReferenceContractsOptions {
 }
 
 /**
- * The five reference contracts of `@gatehouse/core/contracts`, each scripted from its document
+ * The five reference contracts of `@gatehouse-auth/core/contracts`, each scripted from its document
  * alone as a client built on it would: paths, headers, fields, envelopes, statuses and the flows
  * end to end, over an app made of the preset and nothing else (a memory store and mailer, a
  * secret, the app's URL). Call it inside a test file; it declares its own `describe` block.
  *
  * @example
  * ```ts
- * import { runReferenceContracts } from '@gatehouse/core/http/testing';
+ * import { runReferenceContracts } from '@gatehouse-auth/core/http/testing';
  * runReferenceContracts({ name: 'my-framework', mount: (auth, options, basePath) => ({ fetch: myApp(auth, options, basePath).fetch }) });
  * ```
  */
