@@ -168,5 +168,11 @@ describe('smtpMailer', () => {
     expect(String(thrown)).not.toContain('hunter2');
     expect(() => smtpMailer({ url: 'smtp://127.0.0.1:2525', from: '' })).toThrow(/`from`/);
     expect(() => smtpMailer({ url: 'smtp://127.0.0.1:2525', from: 'a@example.com\r\nBcc: victim@example.com' })).toThrow(/one line/);
+    for (const notAnAddress of ['not an address', 'Acme', 'Acme <no-reply>', 'a@b', '<>', 'a b@example.com']) {
+      expect(() => smtpMailer({ url: 'smtp://127.0.0.1:2525', from: notAnAddress }), notAnAddress).toThrow(/`from` must be one address/);
+    }
+    for (const address of ['no-reply@acme.example', 'Acme <no-reply@acme.example>', '"Acme, Inc." <no-reply@acme.example>']) {
+      expect(() => smtpMailer({ url: 'smtp://127.0.0.1:2525', from: address }), address).not.toThrow();
+    }
   });
 });

@@ -125,7 +125,8 @@ function isSmtpUrl(url: unknown): boolean {
 
 function header(name: string, value: unknown): string {
   // A line break in a header would let one value add headers of its own.
-  if (typeof value !== 'string' || value.trim() === '' || /[\r\n]/.test(value)) {
+  // One address, bare or with a display name: `no-reply@acme.example` or `Acme <no-reply@acme.example>`.
+  if (typeof value !== 'string' || /[\r\n]/.test(value) || !/^(?:[^<>@]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/.test(value.trim())) {
     throw new TypeError(`smtpMailer: \`${name}\` must be one address on one line, e.g. 'Acme <no-reply@acme.example>'.`);
   }
   return value.trim();

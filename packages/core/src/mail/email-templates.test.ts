@@ -47,6 +47,15 @@ describe('default email templates', () => {
     expect(html).toContain('href="https://app.example.com/v/abc?a=1&amp;b=&quot;2&quot;"');
   });
 
+  it('links the reset page in the HTML of the notices, not only as text', () => {
+    for (const name of ['passwordChanged', 'emailChangeRequested'] as const) {
+      const { text, html } = render(name);
+      expect(html, name).toContain('href="https://app.example.com/reset"');
+      expect(html, name).toContain('Choose a new password');
+      expect(text, name).toContain('https://app.example.com/reset');
+    }
+  });
+
   it('puts the link on its own line of the text part', () => {
     const { text } = render('passwordReset');
     expect(text.split('\n')).toContain('https://app.example.com/reset?token=abc&x="y"');

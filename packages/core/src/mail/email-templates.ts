@@ -108,8 +108,17 @@ function verificationContent(data: VerificationEmailData, subject: string, intro
   return { subject, text: `${text.join('\n\n')}\n`, html: page(subject, subject, blocks) };
 }
 
-function noticeContent(subject: string, paragraphs: readonly string[]): EmailContent {
-  return { subject, text: `${paragraphs.join('\n\n')}\n`, html: page(subject, subject, paragraphs.map(paragraph)) };
+/** What a notice asks the owner to do when the change was not theirs: a sentence, and the link (a button in HTML). */
+interface NoticeAction {
+  lead: string;
+  link: string;
+  label: string;
+}
+
+function noticeContent(subject: string, paragraphs: readonly string[], action?: NoticeAction): EmailContent {
+  const text = action ? [...paragraphs, `${action.lead} ${action.link}`] : paragraphs;
+  const html = action ? [...paragraphs.map(paragraph), paragraph(action.lead), button(action.link, action.label)] : paragraphs.map(paragraph);
+  return { subject, text: `${text.join('\n\n')}\n`, html: page(subject, subject, html) };
 }
 
 /**
@@ -168,8 +177,7 @@ export const defaultEmailTemplates = Object.freeze({
     return noticeContent(`Your ${data.appName} password was changed`, [
       `The password of your ${data.appName} account (${data.email}) was changed ${how} on ${data.changedAt.toUTCString()}. ${sessions}`,
       'If this was you, there is nothing else to do.',
-      `If this was not you, choose a new password now: ${data.resetPageUrl}`,
-    ]);
+    ], { lead: 'If this was not you, choose a new password now:', link: data.resetPageUrl, label: 'Choose a new password' });
   },
 
   emailChangeVerification(data: VerificationEmailData): EmailContent {
@@ -185,8 +193,7 @@ export const defaultEmailTemplates = Object.freeze({
     return noticeContent(`Your ${data.appName} email address is about to change`, [
       `On ${data.at.toUTCString()}, someone who knows your password asked to change the email address of your ${data.appName} account from ${data.email} to ${data.newEmail}.`,
       'The change happens only once the new address is confirmed.',
-      `If this was not you, choose a new password now, so the change cannot be completed: ${data.resetPageUrl}`,
-    ]);
+    ], { lead: 'If this was not you, choose a new password now, so the change cannot be completed:', link: data.resetPageUrl, label: 'Choose a new password' });
   },
 
   emailChanged(data: EmailChangeNoticeData): EmailContent {
