@@ -32,3 +32,14 @@ describe('package scope', () => {
     }
   });
 });
+
+describe('package metadata', () => {
+  it('ships the MIT licence text with every package it declares MIT', () => {
+    const manifests = execFileSync('git', ['ls-files', 'packages/*/package.json'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (const manifest of manifests) {
+      const pkg = JSON.parse(readFileSync(new URL(manifest, root), 'utf8')) as { license: string; files: string[] };
+      expect([pkg.license, pkg.files.includes('LICENSE')], manifest).toEqual(['MIT', true]);
+      expect(readFileSync(new URL(manifest.replace('package.json', 'LICENSE'), root), 'utf8'), manifest).toMatch(/^MIT License\n/);
+    }
+  });
+});
