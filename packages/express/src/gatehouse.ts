@@ -88,7 +88,8 @@ async function settleBody(req: Request, res: Response, rest?: AsyncIterator<unkn
 
 /**
  * The Gatehouse routes for an Express 4 or 5 app, to mount under a path of your choice. Works
- * whether or not the app installed `express.json()` before it.
+ * whether or not the app installed `express.json()` before it. Mounted with no path
+ * (`app.use(gatehouse(auth))`), it answers only its own paths and calls `next()` for the rest.
  *
  * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
  * @example
@@ -115,7 +116,16 @@ export function gatehouse<P>(auth: Auth<P, UserId>, options?: GatehouseExpressOp
     write(res, response);
   }
 
+  // Mounted with no path (`app.use(gatehouse(auth))`), Gatehouse answers its own paths only and
+  // hands the rest to the app: its later routes, body errors and 404. Under a mount path
+  // (`app.use('/auth', …)`), everything below it is Gatehouse's, unknown paths answering its 404.
+  const notOurs = (req: Request): boolean => req.baseUrl === '' && !http.serves(req.url);
+
   function gatehouseRoutes(req: Request, res: Response, next: NextFunction): void {
+    if (notOurs(req)) {
+      next();
+      return;
+    }
     const ip = req.socket.remoteAddress;
     requestBody(req, http.bodyLimit)
       .then(({ body, rest }) => answer(req, res, body, ip, rest))
@@ -125,7 +135,7 @@ export function gatehouse<P>(auth: Auth<P, UserId>, options?: GatehouseExpressOp
   function gatehouseBodyErrors(error: unknown, req: Request, res: Response, next: NextFunction): void {
     const type = (error as { type?: unknown } | null)?.type;
     const problem = typeof type === 'string' ? BODY_ERRORS[type] : bodyStreamError(error) ? 'malformed' : undefined;
-    if (problem === undefined) {
+    if (problem === undefined || notOurs(req)) {
       next(error);
       return;
     }

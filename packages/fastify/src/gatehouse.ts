@@ -93,6 +93,9 @@ function pathBelow(prefix: string, url: string): string {
   return url.startsWith(prefix) ? url.slice(prefix.length) || '/' : url;
 }
 
+// The methods Gatehouse answers on paths it has no route for with that method: 405 with Allow, or 204 to OPTIONS.
+const ANSWERED_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
 function routesPlugin(http: HttpHandler): FastifyPluginAsync {
   return async function gatehouseRoutes(scope: FastifyInstance): Promise<void> {
     const prefix = scope.prefix;
@@ -106,6 +109,12 @@ function routesPlugin(http: HttpHandler): FastifyPluginAsync {
     });
 
     async function answer(request: FastifyRequest, reply: FastifyReply, body: HttpRequestBody | undefined): Promise<FastifyReply> {
+      // With no prefix, a spelling Fastify routed here and Gatehouse's router does not take
+      // (`/%6Cogin`) is the app's to answer, with its not-found handler.
+      if (prefix === '' && !http.serves(request.url)) {
+        reply.callNotFound();
+        return reply;
+      }
       const response = await http.handle({
         method: request.method,
         path: pathBelow(prefix, request.url),
@@ -133,8 +142,6 @@ function routesPlugin(http: HttpHandler): FastifyPluginAsync {
       }
       return send(reply, http.errorResponse(error));
     });
-    scope.setNotFoundHandler({}, handler);
-
     // Validation is the flows' job (with Gatehouse's own 422 fields); the schemas are for
     // documentation, e.g. @fastify/swagger.
     const noValidation = () => () => true;
@@ -144,14 +151,33 @@ function routesPlugin(http: HttpHandler): FastifyPluginAsync {
       if (route.schema.params) schema.params = route.schema.params;
       scope.route({ method: route.method, url: route.path, schema, validatorCompiler: noValidation, bodyLimit: http.bodyLimit, handler });
     }
-    // Trailing slashes, wrong methods and unknown paths below the prefix: Gatehouse answers them.
     const hidden: Record<string, unknown> = { hide: true };
-    scope.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url: '/*', schema: hidden, bodyLimit: http.bodyLimit, handler });
+    if (prefix !== '') {
+      // Trailing slashes, wrong methods and unknown paths below the prefix: Gatehouse answers them.
+      scope.setNotFoundHandler({}, handler);
+      scope.route({ method: ANSWERED_METHODS, url: '/*', schema: hidden, bodyLimit: http.bodyLimit, handler });
+      return;
+    }
+    // With no prefix, Gatehouse claims its own paths only: the app keeps every other path, its
+    // not-found handler and its own wildcard routes (@fastify/static's `/*`). Gatehouse still
+    // answers the other methods on its paths (405 with Allow, OPTIONS) and a trailing slash.
+    // An app with `ignoreTrailingSlash` has the trailing-slash variants already (Fastify 5 reads it
+    // from `routerOptions`, or from the top level as before).
+    const { routerOptions, ignoreTrailingSlash } = scope.initialConfig;
+    const slashesIgnored = (routerOptions?.ignoreTrailingSlash ?? ignoreTrailingSlash) === true;
+    const served = new Map<string, Set<string>>();
+    for (const route of http.routes) served.set(route.path, (served.get(route.path) ?? new Set()).add(route.method));
+    for (const [path, methods] of served) {
+      const others = ANSWERED_METHODS.filter((method) => !methods.has(method));
+      if (others.length > 0) scope.route({ method: others, url: path, schema: hidden, bodyLimit: http.bodyLimit, handler });
+      if (!slashesIgnored) scope.route({ method: ANSWERED_METHODS, url: `${path}/`, schema: hidden, bodyLimit: http.bodyLimit, handler });
+    }
   };
 }
 
 /**
- * The Gatehouse routes as a Fastify 5 plugin, registered with a prefix. It also declares
+ * The Gatehouse routes as a Fastify 5 plugin, registered with a prefix (without one, it claims
+ * its own paths only and leaves the not-found handler to the app). It also declares
  * `request.auth`, which {@link requireAuth} and {@link optionalAuth} set on your own routes, and
  * refuses routes declared after it that give those guards uncalled (`{ preHandler: requireAuth }`).
  *

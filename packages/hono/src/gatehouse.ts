@@ -91,7 +91,8 @@ function pathBelowMount(c: Context): { path: string; basePath: string } {
 
 /**
  * The Gatehouse routes as a Hono sub-app, for `app.route('/auth', gatehouse(auth))`. Runs on
- * `@hono/node-server` as it is; on other runtimes give `clientAddress`.
+ * `@hono/node-server` as it is; on other runtimes give `clientAddress`. Mounted at the root
+ * (`app.route('/', …)`), it answers only its own paths and leaves the rest to the app.
  *
  * @throws TypeError when `auth` is not what createAuth() returned, or an option is invalid.
  * @example
@@ -112,8 +113,15 @@ export function gatehouse<P>(auth: Auth<P, UserId>, options: GatehouseHonoOption
   if (typeof clientAddress !== 'function') throw new TypeError('gatehouse: clientAddress must be a function (c) => string | undefined.');
   const http = createHttpHandler(auth, httpOptions);
   const app = new Hono();
-  app.all('/*', async function gatehouseRoutes(c) {
+  app.all('/*', async function gatehouseRoutes(c, next) {
     const { path, basePath } = pathBelowMount(c);
+    // Mounted at the root (`app.route('/', …)`), Gatehouse answers its own paths only and hands
+    // the rest to the app: its later routes and notFound handler. Under a mount path
+    // (`app.route('/auth', …)`), everything below it is Gatehouse's, unknown paths answering its 404.
+    if (basePath === '' && !http.serves(path)) {
+      await next();
+      return undefined;
+    }
     const body = await requestBody(c, http.bodyLimit);
     const response = await http.handle({ method: c.req.method, path, headers: c.req.raw.headers, body, ip: clientAddress(c), basePath });
     return toFetchResponse(response);

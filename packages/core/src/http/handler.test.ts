@@ -30,6 +30,20 @@ function setup(options: HttpOptions = {}, store: Store = memoryStore()) {
 const credentials = { email: 'ada@example.com', password: 'Correct-Horse-9' };
 
 describe('createHttpHandler', () => {
+  it('serves(path) says whether a route has the path, for any method: what handle() would not answer NOT_FOUND', async () => {
+    const t = setup({ paths: { getProfile: '/me' } });
+    for (const path of ['/login', '/login/', '//login', '/login?next=%2F', '/sessions/abc', '/verify-email/a%2Fb', '/me', '/openapi.json', '/.well-known/jwks.json']) {
+      expect(t.http.serves(path), path).toBe(true);
+    }
+    for (const path of ['/', '', '/api/orders', '/LOGIN', '/%6Cogin', '/login%2F', '/login.json', '/sessions/a/b', '/nope?x=/login', '/verify-email/%E0%A4%A']) {
+      expect(t.http.serves(path), path).toBe(false);
+      const response = await t.http.handle({ method: 'POST', path, headers: {}, ip: '192.0.2.1' });
+      expect(response.status, path).toBe(404);
+    }
+    // A path served with another method is still the handler's: 405 with Allow.
+    expect((await t.http.handle({ method: 'GET', path: '/login', headers: {}, ip: '192.0.2.1' })).status).toBe(405);
+  });
+
   it("speaks a contract's own error messages, by code and by status, without a formatError (a code's entry wins)", async () => {
     const t = setup({ messages: { INVALID_CREDENTIALS: 'Invalid credentials', 401: 'Unauthorized', 404: 'No such endpoint', VALIDATION_FAILED: 'Validation failed' } });
     await t.post('/register', credentials);

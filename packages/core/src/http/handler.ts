@@ -153,6 +153,7 @@ export function createHttpHandler<P>(auth: Auth<P, UserId>, options?: HttpOption
       const withLimits = Object.keys(limits).length === 0 ? response : { ...response, headers: { ...response.headers, ...limits } };
       return method === 'HEAD' ? { ...withLimits, body: null } : withLimits;
     },
+    serves: (path) => router.serves(path),
     authenticate: (request) => authenticator.authenticate(request),
     rememberedIdentity: (request) => authenticator.rememberedIdentity(request),
     errorResponse: (error) => envelope.failure(error, null),

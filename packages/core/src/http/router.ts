@@ -16,6 +16,8 @@ export interface Router {
    * @throws HttpError `NOT_FOUND` when no route has the path, `METHOD_NOT_ALLOWED` (with `Allow`) when none has the method.
    */
   match(method: string, path: string): RouteMatch | { allow: string };
+  /** Whether a route has the path (query string ignored), for any method. */
+  serves(path: string): boolean;
 }
 
 interface Compiled {
@@ -52,10 +54,15 @@ export function createRouter(routes: readonly ServedRoute[]): Router {
     const parts = route.path.split('/').filter((segment) => segment.length > 0);
     return { route, parts, paramCount: parts.filter((part) => part.startsWith(':')).length };
   });
+  const segmentsOf = (path: string, index: number): string[] => (index === -1 ? path : path.slice(0, index)).split('/').filter((segment) => segment.length > 0);
   return {
+    serves(path) {
+      const segments = segmentsOf(path, path.indexOf('?'));
+      return compiled.some((entry) => matchParts(entry.parts, segments) !== null);
+    },
     match(method, path) {
       const index = path.indexOf('?');
-      const segments = (index === -1 ? path : path.slice(0, index)).split('/').filter((segment) => segment.length > 0);
+      const segments = segmentsOf(path, index);
       const query = new URLSearchParams(index === -1 ? '' : path.slice(index + 1));
       const lookup = method === 'HEAD' ? 'GET' : method;
       const allowed = new Set<string>();

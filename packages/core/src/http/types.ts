@@ -70,6 +70,19 @@ export interface HttpHandler {
    * a budget shared by every client.
    */
   handle(request: HttpRequest): Promise<HttpResponse>;
+  /**
+   * Whether a route has this path below the mount point (a query string may follow), for any
+   * method. When it is false, `handle` would answer `NOT_FOUND`: an adapter mounted at the root
+   * of an app hands the request back to the app instead (its later routes, its own 404), so that
+   * Gatehouse answers only for its own paths. A path it serves with another method is still
+   * Gatehouse's: `handle` answers 405 with `Allow`, or 204 to `OPTIONS`.
+   * @example
+   * ```ts
+   * http.serves('/login?next=1'); // true
+   * http.serves('/api/orders'); // false
+   * ```
+   */
+  serves(path: string): boolean;
   /** Checks `Authorization: Bearer` for an app's own routes (`requireAuth`). */
   authenticate(request: Pick<HttpRequest, 'headers'>): Promise<AuthenticateResult>;
   /**
