@@ -1,10 +1,12 @@
 import { setTimeout } from 'node:timers/promises';
 import type { UserIdKind } from '@gatehouse-auth/core';
-import { Migrator } from 'kysely';
-import type { Kysely, Migration } from 'kysely';
+import type { Kysely, Migrator } from 'kysely';
 import { detectDialect } from './lib/dialect.js';
-import { kyselyMigrations } from './lib/schema-migrations.js';
+import type { SqlDialect } from './lib/dialect.js';
+import { existingTables, gatehouseMigrator, installArguments, isAlreadyExists } from './lib/migrator.js';
+import { kyselyMigrations, schemaStepNames, schemaStepTables } from './lib/schema-migrations.js';
 import { schemaNames } from './lib/tables.js';
+import type { SchemaNames } from './lib/tables.js';
 import { userIdColumnKind, userIdKind, userIdMismatch } from './lib/user-id-column.js';
 
 /** Options of {@link migrateToLatest}. */
@@ -40,6 +42,9 @@ export interface MigrateToLatestResult {
  * @throws TypeError when `tablePrefix` or `userIds` is invalid, the dialect is not SQLite,
  * PostgreSQL or MySQL, or the tables exist for another kind of user id than `userIds` says (an
  * install never switches; nothing is changed then).
+ * @throws Error when the tables exist but no migration is recorded (the DDL was applied by hand
+ * or by another tool): its message says to run `baselineMigrations` first, and its `cause` is the
+ * database's "already exists" error.
  * @throws the database's error when a migration fails (on PostgreSQL and SQLite nothing of that
  * migration is left behind; MySQL cannot roll back DDL).
  *
@@ -63,12 +68,7 @@ export async function migrateToLatest(db: Kysely<any>, options: MigrateToLatestO
   const existing = await userIdColumnKind(db, names, dialect);
   if (existing !== null && existing !== userIds) throw new TypeError(userIdMismatch('migrateToLatest', names.tables.users, existing, userIds));
   const migrations = kyselyMigrations(names, dialect, userIds);
-  const migrator = new Migrator({
-    db: db.withoutPlugins(),
-    provider: { getMigrations: async (): Promise<Record<string, Migration>> => migrations },
-    migrationTableName: names.migrationTable,
-    migrationLockTableName: names.migrationLockTable,
-  });
+  const migrator = gatehouseMigrator(db, names, migrations);
   for (let attempt = 1; ; attempt += 1) {
     const { error, results } = await migrator.migrateToLatest();
     if (error === undefined) {
@@ -78,6 +78,8 @@ export async function migrateToLatest(db: Kysely<any>, options: MigrateToLatestO
     // there, another process may have migrated first. SQLite's DDL is transactional, so the
     // failed attempt left nothing behind, and what counts is whether the schema is current.
     if (await isUpToDate(migrator)) return { applied: [] };
+    const handMade = await handMadeSchema(error, migrator, db, names, dialect);
+    if (handMade !== undefined) throw handMade;
     if (dialect !== 'sqlite' || attempt >= SQLITE_ATTEMPTS) throw error;
     await setTimeout(50 * attempt);
   }
@@ -91,4 +93,49 @@ async function isUpToDate(migrator: Migrator): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The error to throw instead of the database's "already exists" when the schema was created
+ * without the migrator (the DDL of `gatehouse-kysely sql`, applied by hand or by another tool):
+ * the history is empty but the tables are there. It says to record them with a baseline.
+ */
+async function handMadeSchema(
+  error: unknown,
+  migrator: Migrator,
+  db: Kysely<any>,
+  names: SchemaNames,
+  dialect: SqlDialect,
+): Promise<Error | undefined> {
+  if (!isAlreadyExists(error)) return undefined;
+  let recorded: boolean;
+  try {
+    recorded = (await migrator.getMigrations()).some((migration) => migration.executedAt !== undefined);
+  } catch {
+    return undefined;
+  }
+  if (recorded) return undefined;
+  const steps = schemaStepNames();
+  const tables = await existingTables(db, dialect, steps.flatMap((step) => schemaStepTables(step).map((table) => names.tables[table])));
+  const complete: string[] = [];
+  for (const step of steps) {
+    if (!schemaStepTables(step).every((table) => tables.has(names.tables[table]))) break;
+    complete.push(step);
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  const history = `no Gatehouse migration is recorded in ${names.migrationTable}: the schema was created without migrateToLatest (by hand, or from \`gatehouse-kysely sql\` with your own migration tool)`;
+  const through = complete.at(-1);
+  if (through === undefined) {
+    return new Error(
+      `migrateToLatest: ${reason}, and ${history}, but not every table of ${steps[0]} exists. Create the missing ones from \`gatehouse-kysely sql --dialect ${dialect} --to ${steps[0]}\` or drop the partial ones, then run migrateToLatest again.`,
+      { cause: error },
+    );
+  }
+  const args = installArguments(names, undefined);
+  const code = args.code === '' ? `{ through: '${through}' }` : `{ through: '${through}', tablePrefix: '${names.prefix}' }`;
+  return new Error(
+    `migrateToLatest: ${reason}, and ${history}. Record the migrations it holds as applied with baselineMigrations(db, ${code}) ` +
+      `or \`npx gatehouse-kysely baseline --url <database url> --through ${through}${args.flags}\`, then run migrateToLatest again: it applies only the migrations after ${through}.`,
+    { cause: error },
+  );
 }

@@ -1,7 +1,9 @@
 // Build-output test: runs the published bin, dist/cli.js, in a plain Node process as
 // `pnpm exec gatehouse-kysely` would, so it needs `pnpm build` first (`pnpm test` does it).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -23,6 +25,20 @@ describe('the gatehouse-kysely bin', () => {
   it('exits with 2 and the usage on a bad dialect', () => {
     const { status, stdout, stderr } = run('sql', '--dialect', 'oracle');
     expect({ status, stdout }).toEqual({ status: 2, stdout: '' });
-    expect(stderr).toContain('Usage: gatehouse-kysely sql');
+    expect(stderr).toContain('Usage:\n  gatehouse-kysely sql --dialect postgres|mysql|sqlite');
+  });
+
+  it('migrates a SQLite file by URL, loading the driver from the app, and reports its status', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-kysely-bin-'));
+    try {
+      const url = `sqlite:${join(dir, 'app.db')}`;
+      expect(run('status', '--url', url)).toMatchObject({ status: 1, stdout: '' });
+      expect(run('migrate', '--url', url)).toEqual({ status: 0, stdout: 'Applied 0001_initial\nApplied 0002_profile_unique_values\n', stderr: '' });
+      const after = run('status', '--url', url);
+      expect(after).toMatchObject({ status: 0, stderr: '' });
+      expect(after.stdout).toMatch(/^0001_initial +applied .*\n0002_profile_unique_values +applied .*\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@ import type { UserIdKind } from '@gatehouse-auth/core';
 import { sql } from 'kysely';
 import type { CompiledQuery, CreateTableBuilder, Kysely, Migration } from 'kysely';
 import type { SqlDialect } from './dialect.js';
-import type { SchemaNames } from './tables.js';
+import type { SchemaNames, TableName } from './tables.js';
 
 /** Something a migration runs: a Kysely schema builder, compiled once for execution or printing. */
 interface Statement {
@@ -19,6 +19,8 @@ interface Statement {
  */
 interface SchemaStep {
   name: string;
+  /** The tables the step creates: what `baselineMigrations` checks before recording it. */
+  tables: readonly TableName[];
   statements(db: Kysely<any>, names: SchemaNames, dialect: SqlDialect, userIds: UserIdKind): Statement[];
 }
 
@@ -55,6 +57,7 @@ function createTable<T extends string>(db: Kysely<any>, name: T, dialect: SqlDia
 const STEPS: readonly SchemaStep[] = [
   {
     name: '0001_initial',
+    tables: ['users', 'sessions', 'refresh_tokens', 'one_time_tokens', 'rate_limits'],
     statements(db, names, dialect, userIds) {
       const t = names.tables;
       return [
@@ -118,6 +121,7 @@ const STEPS: readonly SchemaStep[] = [
   },
   {
     name: '0002_profile_unique_values',
+    tables: ['profile_unique_values'],
     statements(db, names, dialect) {
       const t = names.tables;
       return [
@@ -141,6 +145,43 @@ export function schemaStepNames(): string[] {
   return STEPS.map((step) => step.name);
 }
 
+/** The tables a step creates. */
+export function schemaStepTables(name: string): readonly TableName[] {
+  const step = STEPS.find((candidate) => candidate.name === name);
+  if (step === undefined) throw new Error(`unknown schema step ${name}`);
+  return step.tables;
+}
+
+/**
+ * Finds a step by its full name (`0002_profile_unique_values`) or its numeric prefix (`0002`, `2`).
+ * @throws TypeError naming the steps there are, when none matches.
+ */
+export function resolveStepName(reference: string, caller: string, option: string): string {
+  const text = String(reference).trim();
+  const match = /^\d+$/.test(text)
+    ? STEPS.find((step) => Number(step.name.slice(0, step.name.indexOf('_'))) === Number(text))
+    : STEPS.find((step) => step.name === text);
+  if (match === undefined) {
+    throw new TypeError(
+      `${caller}: ${option} must name a Gatehouse migration, by name or number (got ${JSON.stringify(reference)}); they are ${schemaStepNames().join(', ')}.`,
+    );
+  }
+  return match.name;
+}
+
+/**
+ * The names of the steps from `from` to `to`, both included (either may be left out: from the
+ * first, to the last); names or numeric prefixes.
+ * @throws TypeError for an unknown step, or a `from` after `to`.
+ */
+export function stepRange(from: string | undefined, to: string | undefined, caller: string): string[] {
+  const names = schemaStepNames();
+  const first = from === undefined ? 0 : names.indexOf(resolveStepName(from, caller, 'from'));
+  const last = to === undefined ? names.length - 1 : names.indexOf(resolveStepName(to, caller, 'to'));
+  if (first > last) throw new TypeError(`${caller}: from (${names[first]}) comes after to (${names[last]}).`);
+  return names.slice(first, last + 1);
+}
+
 /** The steps as Kysely migrations, for a `Migrator`'s in-code provider. */
 export function kyselyMigrations(names: SchemaNames, dialect: SqlDialect, userIds: UserIdKind): Record<string, Migration> {
   const migrations: Record<string, Migration> = {};
@@ -154,7 +195,15 @@ export function kyselyMigrations(names: SchemaNames, dialect: SqlDialect, userId
   return migrations;
 }
 
-/** Every statement of every step, compiled by `db` (which need not be connected). */
-export function compileSchema(db: Kysely<any>, names: SchemaNames, dialect: SqlDialect, userIds: UserIdKind): CompiledQuery[] {
-  return STEPS.flatMap((step) => step.statements(db, names, dialect, userIds).map((statement) => statement.compile()));
+/** The statements of the steps named in `only` (default: every step), compiled by `db` (which need not be connected). */
+export function compileSchema(
+  db: Kysely<any>,
+  names: SchemaNames,
+  dialect: SqlDialect,
+  userIds: UserIdKind,
+  only: readonly string[] = schemaStepNames(),
+): CompiledQuery[] {
+  return STEPS.filter((step) => only.includes(step.name)).flatMap((step) =>
+    step.statements(db, names, dialect, userIds).map((statement) => statement.compile()),
+  );
 }

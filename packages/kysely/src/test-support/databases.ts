@@ -30,7 +30,10 @@ export interface TestDatabase {
   dialect: SqlDialect;
   /** A pool on the fresh database. */
   db: Kysely<any>;
-  /** The connection URL of the fresh database (PostgreSQL only), for another process to connect with. */
+  /**
+   * The connection URL of the fresh database, for another process (or the CLI's --url) to connect
+   * with: postgres://…, mysql://…, sqlite:<path>; none for an in-memory SQLite database.
+   */
   url?: string;
   /** Opens another, independent pool on the same database (a second app process). */
   connect(options?: ConnectOptions): Kysely<any>;
@@ -113,6 +116,7 @@ async function mysqlDatabase(): Promise<TestDatabase> {
   };
   return {
     dialect: 'mysql',
+    url: `${MYSQL_URL.replace(/\/+$/, '')}/${name}`,
     db: connect(),
     connect,
     async destroy() {
@@ -139,6 +143,7 @@ function sqliteDatabase(location: 'file' | 'memory'): TestDatabase {
   };
   return {
     dialect: 'sqlite',
+    url: dir === undefined ? undefined : `sqlite:${path}`,
     db: connect(),
     connect,
     async destroy() {
