@@ -1,5 +1,5 @@
 import type { AppUserId, Auth, Identity, UserId } from '@gatehouse-auth/core';
-import { assertAuthArgument, createHttpHandler, drainBody, httpAuthenticator, readBody, type Authenticator, type FrameworkCall, type BodyProblem, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse-auth/core/http';
+import { assertAuthArgument, createHttpHandler, isRequestLike, drainBody, httpAuthenticator, readBody, type Authenticator, type FrameworkCall, type BodyProblem, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse-auth/core/http';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 
 declare global {
@@ -46,14 +46,9 @@ function bodyStreamError(error: unknown): boolean {
   return status === 400 && typeof errno === 'number' && typeof code === 'string' && /^(?:Z_|ERR_)/.test(code);
 }
 
-function isRequest(value: unknown): boolean {
-  const candidate = value as { method?: unknown; headers?: unknown } | null | undefined;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.method === 'string' && typeof candidate.headers === 'object';
-}
-
 // Express calls a route's handlers only when a request comes: a factory handed to it uncalled
 // (`app.get(path, requireAuth, …)`) is found out at the first request.
-const EXPRESS_CALL: FrameworkCall = { framework: 'Express', passes: 'a request', recognise: isRequest };
+const EXPRESS_CALL: FrameworkCall = { framework: 'Express', passes: 'a request', recognise: isRequestLike };
 
 function assertAuth(factory: string, value: unknown, usage: string): void {
   assertAuthArgument(factory, value, usage, EXPRESS_CALL);

@@ -1,5 +1,5 @@
 import type { AppUserId, Auth, Identity, UserId } from '@gatehouse-auth/core';
-import { NEEDS_AUTH, assertAuthArgument, createHttpHandler, describeValue, isGatehouseAuth, drainBody, httpAuthenticator, type Authenticator, type FrameworkCall, type BodyProblem, type HttpHandler, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse-auth/core/http';
+import { NEEDS_AUTH, assertAuthArgument, createHttpHandler, isRequestLike, describeValue, isGatehouseAuth, drainBody, httpAuthenticator, type Authenticator, type FrameworkCall, type BodyProblem, type HttpHandler, type HttpOptions, type HttpRequestBody, type HttpResponse } from '@gatehouse-auth/core/http';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler, RouteOptions } from 'fastify';
 
 declare module 'fastify' {
@@ -31,14 +31,9 @@ const BODY_ERRORS: Record<string, BodyProblem> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
 };
 
-function isRequest(value: unknown): boolean {
-  const candidate = value as { method?: unknown; headers?: unknown } | null | undefined;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.method === 'string' && typeof candidate.headers === 'object';
-}
-
 // A request where `auth` belongs: the factory itself was given as a hook (`{ preHandler:
 // requireAuth }`) on a route declared before the plugin loaded, which its onRoute check could not see.
-const FASTIFY_CALL: FrameworkCall = { framework: 'Fastify', passes: 'a request', recognise: isRequest };
+const FASTIFY_CALL: FrameworkCall = { framework: 'Fastify', passes: 'a request', recognise: isRequestLike };
 
 type GuardFactory = 'requireAuth' | 'optionalAuth';
 

@@ -25,7 +25,7 @@ export type {
   RoutesOptions,
 } from './options.js';
 export { DEFAULT_BODY_LIMIT } from './resolve-options.js';
-export { NEEDS_AUTH, assertAuthArgument, describeValue, isGatehouseAuth, type FrameworkCall } from './lib/auth-argument.js';
+export { NEEDS_AUTH, assertAuthArgument, describeValue, isGatehouseAuth, isRequestLike, type FrameworkCall } from './lib/auth-argument.js';
 export type { HttpMethod, RouteAuth } from './route.js';
 export type { SessionJson, TokensJson, UserJson } from './serialize.js';
 export type { BodyProblem, HttpHandler, HttpHeaders, HttpRequest, HttpRequestBody, HttpResponse, ResolvedRoute } from './types.js';

@@ -19,6 +19,12 @@ export function describeValue(value: unknown): string {
   return typeof value === 'object' ? 'another object' : `a ${typeof value}`;
 }
 
+/** Whether `value` looks like a Node-style request object (`method` and `headers`), as Express and Fastify pass one. */
+export function isRequestLike(value: unknown): boolean {
+  const candidate = value as { method?: unknown; headers?: unknown } | null | undefined;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.method === 'string' && typeof candidate.headers === 'object';
+}
+
 /** How an adapter's framework calls a handler it was given: what it passes first, and how to recognise it. */
 export interface FrameworkCall {
   /** e.g. `Express`. */
